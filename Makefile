@@ -1,0 +1,39 @@
+# Quickstart: `make demo` (set up, classify the example clip with the bundled model), `make test` (set up, run every test).
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+EXAMPLE ?= $(shell $(BIN)/python -c "from sonicsight.data import data_root; print(data_root()/'esc50'/'audio'/'1-100032-A-0.flac')" 2>/dev/null)
+
+.PHONY: install demo test check-sync nbtest pytest bench
+
+$(BIN)/sonicsight: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/sonicsight
+
+demo: install
+	$(BIN)/sonicsight predict $(EXAMPLE) --model esc50
+	$(BIN)/sonicsight predict $(EXAMPLE) --model cats-dogs
+
+check-sync: install
+	$(BIN)/nbdev-clean
+	$(BIN)/nbdev-export
+	@git diff --exit-code --stat -- nbs sonicsight || (echo "notebooks and sonicsight/ are out of sync: run nbdev-clean and nbdev-export, commit both" && exit 1)
+	@test -z "$$(git status --porcelain -- nbs sonicsight)" || (git status --porcelain -- nbs sonicsight; echo "untracked or changed files after nbdev-export" && exit 1)
+
+nbtest: install
+	$(BIN)/nbdev-test --n-workers 1
+
+pytest: install
+	bash scripts/system-deps
+	$(BIN)/python -m pytest -q -ra tests
+
+test: check-sync nbtest pytest
+
+bench: install
+	$(BIN)/python bench/spectrogram_speed.py
+	$(BIN)/python bench/train_speed.py
+	$(BIN)/python bench/predict_speed.py

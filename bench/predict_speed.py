@@ -1,0 +1,55 @@
+"""End-to-end prediction speed: decode -> spectrogram -> model -> top-k, SonicSight vs the original notebook's way.
+
+Baseline: librosa.load, a matplotlib specshow PNG, PIL open + resize 224, a torchvision resnet50 forward (fp32, random
+weights: speed only). Ours: `Classifier.predict` of the shipped esc50 model in a warm process. Also batch throughput
+(`predict_batch`) and the cold start of `sonicsight predict one.flac` in a fresh process.
+
+    python bench/predict_speed.py [--n 50] [--model esc50]
+"""
+import argparse, io, statistics, subprocess, sys, time
+from pathlib import Path
+import numpy as np, torch
+from sonicsight.data import esc50_items
+from sonicsight.inference import load_model
+
+def baseline_predict(path, model, tfm):
+    import librosa, librosa.display, matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    y, sr = librosa.load(path)
+    S = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr), ref=np.max)
+    fig = plt.figure(figsize=(8, 6)); librosa.display.specshow(S, sr=sr); plt.axis('off')
+    buf = io.BytesIO(); fig.savefig(buf, format='png', bbox_inches='tight', pad_inches=0); plt.close(fig); buf.seek(0)
+    x = tfm(Image.open(buf).convert('RGB').resize((224, 224)))[None]
+    with torch.inference_mode(): p = torch.softmax(model(x), 1)[0]
+    return torch.topk(p, 5)
+
+def median_ms(fn, paths):
+    ts = []
+    for p in paths:
+        t = time.perf_counter(); fn(p); ts.append(time.perf_counter()-t)
+    return 1000*statistics.median(ts)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=50); ap.add_argument('--model', default='esc50')
+    args = ap.parse_args()
+    import torchvision
+    paths = list(esc50_items().path.iloc[::40][:args.n])
+    r50 = torchvision.models.resnet50(weights=None).eval()
+    tfm = torchvision.transforms.ToTensor()
+    clf = load_model(args.model)
+    baseline_predict(paths[0], r50, tfm); clf.predict(paths[0])  # warm-up
+    b = median_ms(lambda p: baseline_predict(p, r50, tfm), paths)
+    o = median_ms(lambda p: clf.predict(p, top_k=5), paths)
+    print(f"clips: {len(paths)} ESC-50 clips, warm process, {torch.get_num_threads()} threads")
+    print(f"baseline (librosa + specshow PNG + resize 224 + resnet50): median {b:7.1f} ms/clip")
+    print(f"sonicsight predict ({clf.card.get('arch')}, {args.model}):           median {o:7.1f} ms/clip")
+    print(f"speed-up: {b/o:.1f}x")
+    t = time.perf_counter(); clf.predict_batch(paths, top_k=5); dt = time.perf_counter()-t
+    print(f"batch: {len(paths)/dt:.1f} clips/s (predict_batch over {len(paths)} clips)")
+    exe = str(Path(sys.executable).parent/'sonicsight')
+    colds = []
+    for _ in range(3):
+        t = time.perf_counter(); subprocess.run([exe, 'predict', str(paths[0]), '--model', args.model], check=True, capture_output=True)
+        colds.append(time.perf_counter()-t)
+    print(f"cold start `sonicsight predict one.flac`: median {statistics.median(colds):.2f} s over 3 runs (min {min(colds):.2f} s)")

@@ -1,0 +1,49 @@
+"The `sonicsight` command as a user runs it: a real process, real files, exit codes and output."
+import json, subprocess, sys
+from pathlib import Path
+import pytest
+
+SONICSIGHT = Path(sys.executable).parent/'sonicsight'
+
+def run(*args, **kw):
+    return subprocess.run([str(SONICSIGHT), *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
+
+def test_predict_json_lines_and_failures(dog_clip, tmp_path):
+    (tmp_path/'notes.wav').write_text('this is not audio')
+    empty = tmp_path/'empty.flac'; empty.write_bytes(b'')
+    r = run('predict', dog_clip, tmp_path/'notes.wav', empty, '--json', '--top-k', '3')
+    assert r.returncode == 1
+    lines = [json.loads(l) for l in r.stdout.splitlines()]
+    assert len(lines) == 1 and lines[0]['file'] == str(dog_clip)
+    assert lines[0]['label'] == 'dog' and len(lines[0]['predictions']) == 3
+    assert set(lines[0]['predictions'][0]) == {'class', 'confidence'}
+    err = r.stderr.strip().splitlines()
+    assert err == [f"sonicsight: {tmp_path/'notes.wav'}: not an audio file (unrecognised content)",
+                   f"sonicsight: {empty}: empty file (0 bytes)"]
+
+def test_predict_table_cats_dogs(dog_clip):
+    r = run('predict', dog_clip, '--model', 'cats-dogs')
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == f'{dog_clip}: dog  (5.0 s)'
+
+def test_analyze_writes_pngs(dog_clip, tmp_path):
+    r = run('analyze', dog_clip, '--json', '--out', tmp_path/'viz')
+    assert r.returncode == 0
+    a = json.loads(r.stdout)
+    assert a['predictions'][0]['class'] == 'dog'
+    assert sorted(p.name for p in (tmp_path/'viz').iterdir()) == ['feature_maps.png', 'spectrogram.png', 'waveform.png']
+
+def test_missing_model_is_one_clear_line(dog_clip):
+    r = run('predict', dog_clip, '--model', 'no-such-model.pkl')
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and 'not found' in r.stderr
+
+def test_spectrograms_mirrors_labels_and_skips_up_to_date(esc50_dir, esc50_meta, tmp_path):
+    src = tmp_path/'src'
+    for cat in ('dog', 'rain'):
+        (src/cat).mkdir(parents=True)
+        for name in esc50_meta[esc50_meta.category==cat].filename[:3]:
+            (src/cat/(Path(name).stem+'.flac')).symlink_to(esc50_dir/'audio'/(Path(name).stem+'.flac'))
+    r = run('spectrograms', src, tmp_path/'png')
+    assert r.returncode == 0 and '6 rendered (6 PNGs)' in r.stdout
+    assert sorted(p.name for p in (tmp_path/'png').iterdir()) == ['dog', 'rain', 'sonicsight-audio.json']
+    r = run('spectrograms', src, tmp_path/'png')
+    assert '6 up to date' in r.stdout

@@ -1,0 +1,51 @@
+"The shipped models: cards that tell the truth about their files, and behaviour on real held-out clips."
+import json
+import numpy as np, pytest
+from sonicsight.data import sha256_file
+from sonicsight.inference import MODELS_DIR, SHIPPED, load_model, UNCERTAIN
+from conftest import esc50_clip
+
+CARD_KEYS = {'classes', 'audio', 'arch', 'pretrained', 'training_data', 'validation', 'test', 'metrics', 'date', 'sha256', 'uncertain_below'}
+
+@pytest.mark.parametrize('name', SHIPPED)
+def test_card_matches_file(name):
+    pkl = MODELS_DIR/f'{name}.pkl'
+    card = json.loads(pkl.with_suffix('.json').read_text())
+    assert CARD_KEYS <= set(card), CARD_KEYS - set(card)
+    assert card['sha256'] == sha256_file(pkl)
+    assert pkl.stat().st_size <= 50_000_000
+    assert card['pretrained'] is False  # no ImageNet weights could be downloaded where these were trained
+
+def test_esc50_model_on_fold5_clips(esc50_dir, esc50_meta):
+    clf = load_model('esc50')
+    assert len(clf.known) == 50 and clf.cfg.sample_rate == 16_000
+    for cat in ('dog', 'rooster', 'church_bells'):
+        res = clf.predict(esc50_clip(esc50_dir, esc50_meta, cat), top_k=5)
+        assert cat in [p['class'] for p in res['predictions']]
+        confs = [p['confidence'] for p in res['predictions']]
+        assert confs == sorted(confs, reverse=True) and len(confs) == 5
+
+def test_cats_dogs_model(esc50_dir, esc50_meta, cats_dogs_dir):
+    clf = load_model('cats-dogs')
+    assert [clf.classes[i] for i in clf.known] == ['cat', 'dog']
+    assert clf.predict(esc50_clip(esc50_dir, esc50_meta, 'dog'))['label'] == 'dog'
+    assert clf.predict(esc50_clip(esc50_dir, esc50_meta, 'cat'))['label'] == 'cat'
+    long_cat = cats_dogs_dir/'audio'/'cat_22.flac'  # a test-split clip longer than 5 s
+    res = clf.predict(long_cat)
+    assert res['duration'] > 5 and len(res['timeline']) >= 2 and res['label'] == 'cat'
+
+def test_cats_dogs_model_is_honest_about_other_sounds(esc50_dir, esc50_meta):
+    clf = load_model('cats-dogs')
+    others = [esc50_clip(esc50_dir, esc50_meta, c) for c in ('car_horn', 'siren', 'engine', 'church_bells', 'clock_tick', 'rain')]
+    labels = [clf.predict(p)['label'] for p in others]
+    assert labels.count(UNCERTAIN) >= 5, labels
+
+def test_analysis_schema(dog_clip):
+    a = load_model('esc50').analyze(dog_clip)
+    assert {'predictions', 'label', 'visualization', 'input_spectrogram', 'waveform', 'window'} <= set(a)
+    assert list(a['visualization']) == ['stem', 'layer1', 'layer2', 'layer3', 'layer4']
+    for v in a['visualization'].values():
+        assert list(np.array(v['values']).shape) == v['shape']
+    assert a['input_spectrogram']['shape'] == [128, 251]
+    assert len(a['waveform']['values']) <= 2000 and a['waveform']['sample_rate'] == 16_000 and a['waveform']['duration'] == 5.0
+    json.dumps(a)

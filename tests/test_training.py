@@ -1,0 +1,42 @@
+"`sonicsight train` and `evaluate` end to end on a tiny ESC-50 subset (the real trainings are the same command on all of it)."
+import json, os, subprocess, sys
+from pathlib import Path
+import pandas as pd, pytest
+
+SONICSIGHT = Path(sys.executable).parent/'sonicsight'
+
+@pytest.fixture(scope='module')
+def tiny_esc50(esc50_dir, tmp_path_factory):
+    "Three classes, folds 1-2 for training and fold 5 for testing, linked from the real copy"
+    root = tmp_path_factory.mktemp('data')/'esc50'; (root/'audio').mkdir(parents=True); (root/'meta').mkdir()
+    meta = pd.read_csv(esc50_dir/'meta'/'esc50.csv')
+    meta = meta[meta.category.isin(['dog', 'rain', 'church_bells']) & meta.fold.isin([1, 2, 5])].groupby(['category', 'fold']).head(4)
+    for f in meta.filename: (root/'audio'/(Path(f).stem+'.flac')).symlink_to(esc50_dir/'audio'/(Path(f).stem+'.flac'))
+    meta.to_csv(root/'meta'/'esc50.csv', index=False)
+    return root
+
+def test_train_export_evaluate(tiny_esc50, tmp_path):
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    out = tmp_path/'tiny.pkl'
+    r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--arch', 'resnet18', '--no-pretrained', '--epochs', '2', '--bs', '8',
+                        '--lr', '1e-3', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    card = json.loads(out.with_suffix('.json').read_text())
+    assert card['classes'] == ['church_bells', 'dog', 'rain'] and card['pretrained'] is False and card['epochs_run'] == 2
+    assert (tmp_path/'run'/'lr_find.png').exists() and (tmp_path/'run'/'models'/'best.pth').exists()
+    assert len(pd.read_csv(tmp_path/'run'/'history.csv')) == 2
+    r = subprocess.run([str(SONICSIGHT), 'evaluate', '--model', str(out), '--data', str(tiny_esc50), '--fold', '5',
+                        '--out', str(tmp_path/'eval')], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rep = json.loads((tmp_path/'eval'/'report.json').read_text())
+    assert rep['n_clips'] == 12 and 0 <= rep['accuracy'] <= 1 and set(rep['per_class']) == {'church_bells', 'dog', 'rain'}
+    assert (tmp_path/'eval'/'confusion.png').stat().st_size > 1000
+
+def test_pretrained_without_weights_stops_with_alternatives(tiny_esc50, tmp_path):
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache'), 'TORCH_HOME': str(tmp_path/'torch')}
+    r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--arch', 'resnet18', '--esc50', str(tiny_esc50),
+                        '--weights', str(tmp_path/'missing.pth'), '--out', str(tmp_path/'x.pkl')],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 2 and 'missing.pth does not exist' in r.stderr
+    assert not (tmp_path/'x.pkl').exists()
