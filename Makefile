@@ -2,7 +2,8 @@
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
-EXAMPLE ?= $(shell $(BIN)/python -c "from sonicsight.data import data_root; print(data_root()/'esc50'/'audio'/'1-100032-A-0.flac')" 2>/dev/null)
+# an ESC-10 dog clip (CC BY 3.0) from the data folder: data is read from there, never copied into the repository
+EXAMPLE_CLIP := from sonicsight.data import data_root; print(data_root()/'esc50'/'audio'/'1-100032-A-0.flac')
 
 .PHONY: install demo test check-sync nbtest pytest bench
 
@@ -15,8 +16,8 @@ $(BIN)/sonicsight: pyproject.toml
 install: $(BIN)/sonicsight
 
 demo: install
-	$(BIN)/sonicsight predict $(EXAMPLE) --model esc50
-	$(BIN)/sonicsight predict $(EXAMPLE) --model cats-dogs
+	@clip=$$($(BIN)/python -c "$(EXAMPLE_CLIP)"); \
+	$(BIN)/sonicsight predict "$$clip" --model esc50 && $(BIN)/sonicsight predict "$$clip" --model cats-dogs
 
 check-sync: install
 	$(BIN)/nbdev-clean

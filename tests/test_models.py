@@ -49,3 +49,16 @@ def test_analysis_schema(dog_clip):
     assert a['input_spectrogram']['shape'] == [128, 251]
     assert len(a['waveform']['values']) <= 2000 and a['waveform']['sample_rate'] == 16_000 and a['waveform']['duration'] == 5.0
     json.dumps(a)
+
+def test_ten_minute_recording_is_a_timeline_in_bounded_memory(tmp_path, dog_clip):
+    import soundfile as sf, tracemalloc
+    dog, sr = sf.read(dog_clip, dtype='float32')
+    y = np.zeros(600*sr, np.float32); y[300*sr:300*sr+len(dog)] = dog  # ten minutes of silence with one dog at 5:00
+    sf.write(tmp_path/'long.flac', y, sr); del y
+    clf = load_model('esc50')
+    tracemalloc.start()
+    res = clf.predict(tmp_path/'long.flac')
+    peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
+    assert res['duration'] == 600.0 and len(res['timeline']) == 239
+    assert [w['label'] for w in res['timeline'] if w['start'] == 300.0] == ['dog']
+    assert peak < 6 * 600*sr*4, peak  # a few copies of the decoded audio, nothing that grows with the window count
