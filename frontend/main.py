@@ -8,6 +8,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import numpy as np
 from PIL import Image
 from fasthtml.common import *
+from fasthtml.svg import Svg, Polyline
 from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse
 
@@ -59,15 +60,19 @@ class BodyTooLarge(Exception): pass
 def too_big_response(scope):
     hx = dict(scope['headers']).get(b'hx-request') == b'true'
     frag = problem(f"That file is too big: the limit is {MAX_BYTES//(1024*1024)} MB.")
-    return HTMLResponse(to_xml(frag) if hx else to_xml(page(frag)), status_code=200 if hx else 413)
+    if hx: return HTMLResponse(to_xml(frag))
+    # raised before routing, so there is no FastHTML request to render the usual page with: a minimal whole page
+    return HTMLResponse('<!doctype html>' + to_xml(Html(Head(Title('SonicSight'), STYLE), Body(Main(*page(frag)[1:], cls='container')))), status_code=413)
 
 
-app, rt = fast_app(title='SonicSight', pico=True, middleware=[Middleware(BodyLimit, limit=MAX_BYTES)],
-                   hdrs=(Style('''.bar{background:var(--pico-primary-background);height:1.1rem;border-radius:3px}
-                   .row{display:grid;grid-template-columns:9rem 1fr 3.5rem;gap:.5rem;align-items:center;margin:.2rem 0}
-                   img.viz{width:100%;image-rendering:pixelated;border-radius:4px}.maps{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem}
-                   .problem{border-left:4px solid #c62828;padding:.5rem 1rem}'''),
-                         Meta(name='viewport', content='width=device-width, initial-scale=1')))
+STYLE = Style('''.bar{background:var(--pico-primary-background,#1e88e5);height:1.1rem;border-radius:3px}
+.row{display:grid;grid-template-columns:9rem 1fr 3.5rem;gap:.5rem;align-items:center;margin:.2rem 0}
+img.viz{width:100%;image-rendering:pixelated;border-radius:4px}
+.maps{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem}
+.problem{border-left:4px solid #c62828;padding:.5rem 1rem}
+.htmx-indicator{display:none}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{display:block}''')
+
+app, rt = fast_app(title='SonicSight', pico=True, middleware=[Middleware(BodyLimit, limit=MAX_BYTES)], hdrs=(STYLE,))
 
 
 _client, _client_lock = None, threading.Lock()
@@ -201,7 +206,7 @@ async def read_capped(upload, limit:int=MAX_BYTES):
 @rt('/analyze')
 async def post(req, audio: UploadFile = None, model: str = 'esc50'):
     hx = req.headers.get('HX-Request') == 'true'
-    def answer(frag, status=200): return frag if hx else HTMLResponse(to_xml(page(frag)), status_code=status)
+    def answer(frag, status=200): return frag if hx else FtResponse(page(frag), status_code=status)
     if model not in MODELS: return answer(problem('Choose one of the models.'), 400)
     if audio is None or not getattr(audio, 'filename', None): return answer(problem('Choose an audio file first.'), 400)
     data = await read_capped(audio)

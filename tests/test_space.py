@@ -1,8 +1,10 @@
 "The Gradio app for real: a server on a free local port, called through gradio_client."
-import os, subprocess, sys, time, urllib.request
-from pathlib import Path
+import os, urllib.request
 import pytest
 from gradio_client import Client, handle_file
+
+@pytest.fixture(scope='module')
+def client(space_url): return Client(space_url, verbose=False)
 
 def test_app_py_runs_from_inside_space_folder(space_url):
     assert urllib.request.urlopen(space_url, timeout=10).status == 200
