@@ -19,7 +19,7 @@ def test_train_export_evaluate(tiny_esc50, tmp_path):
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
     out = tmp_path/'tiny.pkl'
     r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--arch', 'resnet18', '--no-pretrained', '--epochs', '2', '--bs', '8',
-                        '--lr', '1e-3', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
+                        '--lr', '1e-3', '--lr-find-iters', '10', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
                        capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     card = json.loads(out.with_suffix('.json').read_text())
