@@ -31,20 +31,54 @@ def model_path(name_or_path)->Path:
     return p
 
 # %% ../nbs/04_inference.ipynb #442bc286
+def _onnx_runner(path:Path):
+    "Run an exported `ProbsAndMaps` ONNX file: `(x, maps) -> (probs, {name: maps})`"
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
+    names = [o.name for o in sess.get_outputs()]
+    def run(x:np.ndarray, maps:bool=False):
+        out = sess.run(names if maps else names[:1], {sess.get_inputs()[0].name: x})
+        return out[0], dict(zip(names[1:], out[1:]))
+    return run
+
+def _torch_runner(path:Path, device:str):
+    "Unpickle a fastai learner and run its model wrapped in `ProbsAndMaps`; also returns its vocab"
+    import torch
+    with warnings.catch_warnings():
+        # fastai's import warns about torch.jit, and load_learner that unpickling runs code: we only load
+        # files the user named or that ship with the package (see above), and a CLI user should see neither
+        warnings.simplefilter('ignore')
+        from fastai.learner import load_learner
+        from sonicsight.train import ProbsAndMaps
+        learn = load_learner(path, cpu=device=='cpu')
+    net = ProbsAndMaps(learn.model.float().eval().to(device))
+    def run(x:np.ndarray, maps:bool=False):
+        with torch.inference_mode(): out = [t.float().cpu().numpy() for t in net(torch.from_numpy(x).to(device))]
+        return out[0], dict(zip(net.map_names, out[1:])) if maps else {}
+    return run, list(learn.dls.vocab)
+
+def _has_onnxruntime()->bool:
+    import importlib.util
+    return importlib.util.find_spec('onnxruntime') is not None
+
 class Classifier:
     "An exported spectrogram classifier with its model card"
-    def __init__(self, path, device:str='cpu'):
+    def __init__(self, path, device:str='cpu',
+                 runtime:str='auto', # 'onnx', 'torch', or 'auto': onnx on the CPU when `NAME.onnx` exists
+                ):
         self.path = model_path(path)
         card_path = self.path.with_suffix('.json')
         self.card = json.loads(card_path.read_text()) if card_path.exists() else {}
-        with warnings.catch_warnings():
-            # fastai's import warns about torch.jit, and load_learner that unpickling runs code: we only load
-            # files the user named or that ship with the package (see above), and a CLI user should see neither
-            warnings.simplefilter('ignore')
-            from fastai.learner import load_learner
-            learn = load_learner(self.path, cpu=device=='cpu')
-        self.model = learn.model.float().eval().to(device)
-        self.classes = list(self.card.get('classes') or learn.dls.vocab)
+        onnx_path = self.path.with_suffix('.onnx')
+        if runtime=='auto': runtime = 'onnx' if device=='cpu' and onnx_path.exists() and self.card.get('classes') and _has_onnxruntime() else 'torch'
+        if runtime=='onnx':
+            if not onnx_path.exists(): raise FileNotFoundError(f"no ONNX file {onnx_path} for {self.path.name}: use runtime='torch'")
+            if not self.card.get('classes'): raise ValueError(f"the ONNX runtime needs the model card {card_path} (classes, audio config)")
+            self._run, vocab = _onnx_runner(onnx_path), self.card['classes']
+        elif runtime=='torch': self._run, vocab = _torch_runner(self.path, device)
+        else: raise ValueError(f"unknown runtime {runtime!r}: use auto, onnx or torch")
+        self.runtime = runtime
+        self.classes = list(self.card.get('classes') or vocab)
         self.cfg = AudioConfig.from_dict(self.card.get('audio', {}))
         norm = self.card.get('normalize', {'mean': 0.0, 'std': 1.0})
         self.mean, self.std, self.device = norm['mean'], norm['std'], device
@@ -52,7 +86,7 @@ class Classifier:
         self.threshold = float(self.card.get('uncertain_below', 0.0))
         self.name = self.card.get('name', self.path.stem)
 
-    def __repr__(self): return f"Classifier({self.name!r}, {len(self.known)} classes, {self.cfg.sample_rate} Hz, {self.cfg.clip_seconds} s)"
+    def __repr__(self): return f"Classifier({self.name!r}, {len(self.known)} classes, {self.cfg.sample_rate} Hz, {self.cfg.clip_seconds} s, {self.runtime})"
 
 # %% ../nbs/04_inference.ipynb #a94d593c
 @patch
@@ -61,13 +95,13 @@ def _images(self:Classifier, windows)->np.ndarray:
 
 @patch
 def _forward(self:Classifier, images:np.ndarray, batch_size:int=64)->np.ndarray:
-    import torch
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(images), batch_size):
-            x = torch.from_numpy(images[i:i+batch_size]).float().div_(255).sub_(self.mean).div_(self.std)[:,None]
-            out.append(torch.softmax(self.model(x.to(self.device)).float(), 1).cpu().numpy())
-    return np.concatenate(out)
+    "Class probabilities of 8-bit model-input images, `batch_size` at a time"
+    return np.concatenate([self._run(self._scaled(images[i:i+batch_size]))[0] for i in range(0, len(images), batch_size)])
+
+@patch
+def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:
+    "8-bit images (B, H, W) to the normalised float32 batch (B, 1, H, W) the network takes"
+    return ((images.astype(np.float32)/255 - self.mean)/self.std)[:,None].astype(np.float32)
 
 # %% ../nbs/04_inference.ipynb #9ba3a5e0
 @patch
@@ -155,29 +189,15 @@ def waveform_summary(y:np.ndarray, sr:int, max_points:int=2000)->dict:
 
 # %% ../nbs/04_inference.ipynb #fb33032f
 @patch
-def _stages(self:Classifier)->dict:
-    body = self.model[0]
-    names = [n for n,_ in body.named_children()]
-    if names[:3]==['0','1','2'] and len(names)==8:  # torchvision ResNet body: conv, bn, relu, maxpool, layer1-4
-        return {'stem': body[2], **{f'layer{i}': body[3+i] for i in range(1,5)}}
-    return {f'block{n}': m for n,m in body.named_children()}
-
-@patch
 def analyze(self:Classifier, src, top_k:int=5, threshold:float|None=None, name:str|None=None)->dict:
     "Predictions, feature maps, input spectrogram and waveform of one file, JSON-serialisable"
-    import torch
     y, starts, probs = self.window_probs(src, name=name)
     mean = probs.mean(0); top = int(np.argmax(mean))
     best = int(np.argmax(probs[:, top]))  # the window that shows the answer most clearly
     win = fix_length(y, self.cfg.clip_samples, int(starts[best]*self.cfg.sample_rate))
     S = log_mel(win, self.cfg)
-    maps, hooks = {}, []
-    for n,m in self._stages().items():
-        hooks.append(m.register_forward_hook(lambda mod, inp, out, n=n: maps.__setitem__(n, out[0].float().mean(0).cpu().numpy())))
-    try: self._forward(spec_to_array(S, self.cfg)[None])
-    finally:
-        for h in hooks: h.remove()
-    viz = {n: {'shape': list(p.shape), 'values': np.round(p, 4).tolist()} for n,a in maps.items() for p in [_pool_to(a)]}
+    _, maps = self._run(self._scaled(spec_to_array(S, self.cfg)[None]), maps=True)
+    viz = {n: {'shape': list(p.shape), 'values': np.round(p, 4).tolist()} for n,a in maps.items() for p in [_pool_to(a[0])]}
     S_small = np.round(S, 2)
     return {'file': _name(src, name), 'label': self.decide(mean, threshold), 'predictions': self._ranked(mean, top_k),
             'visualization': viz,
@@ -187,8 +207,8 @@ def analyze(self:Classifier, src, top_k:int=5, threshold:float|None=None, name:s
 
 # %% ../nbs/04_inference.ipynb #4770211a
 _cache = {}
-def load_model(name_or_path='esc50', device:str='cpu')->Classifier:
+def load_model(name_or_path='esc50', device:str='cpu', runtime:str='auto')->Classifier:
     "A `Classifier` for a shipped model name or a learner path you trust, cached per process"
-    key = (str(model_path(name_or_path).resolve()), device)
-    if key not in _cache: _cache[key] = Classifier(key[0], device)
+    key = (str(model_path(name_or_path).resolve()), device, runtime)
+    if key not in _cache: _cache[key] = Classifier(*key)
     return _cache[key]

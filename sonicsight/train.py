@@ -6,7 +6,7 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import json, os, time, urllib.error
+import json, os, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
@@ -17,7 +17,8 @@ from .data import sha256_file
 # %% auto #0
 __all__ = ['TimeShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'PretrainedWeightsUnavailable', 'arch_by_name',
            'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'make_learner', 'ResumeCheckpoint',
-           'read_history', 'train', 'export_model', 'cache_root', 'recipe_table', 'run_recipe']
+           'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'cache_root',
+           'recipe_table', 'run_recipe']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -114,13 +115,14 @@ class CPUBFloat16(Callback):
     order = 10
     def before_fit(self): self.learn.model.to(memory_format=torch.channels_last)
     def before_batch(self):
+        "fastai has no `before_pred` event: the forward pass follows `before_batch`, so autocast starts here"
         self.learn.xb = tuple(x.contiguous(memory_format=torch.channels_last) if getattr(x, 'ndim', 0)==4 else x for x in self.xb)
-    def before_pred(self):
         self._ac = torch.autocast('cpu', dtype=torch.bfloat16); self._ac.__enter__()
     def _leave(self):
         if getattr(self, '_ac', None) is not None: self._ac.__exit__(None, None, None); self._ac = None
     def after_pred(self):
         self._leave(); self.learn.pred = self.pred.float()
+    def after_cancel_batch(self): self._leave()
     def after_batch(self): self._leave()
 
 def speed_callbacks(device=None)->list:
@@ -204,9 +206,63 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
     return dict(lr=lr, epochs_run=len(hist), best_valid_accuracy=float(hist[monitor].max()),
                 seconds=round(time.time()-t0, 1))
 
+# %% ../nbs/03_train.ipynb #b0a1c838
+class ProbsAndMaps(nn.Module):
+    "Softmax probabilities of a fastai `vision_learner` model, and its channel-mean feature maps"
+    def __init__(self, model:nn.Module):
+        super().__init__(); self.model = model
+        names = [n for n,_ in model[0].named_children()]
+        if names[:3]==['0','1','2'] and len(names)==8:  # torchvision ResNet body: conv, bn, relu, maxpool, layer1-4
+            self.taps = {2: 'stem', **{3+i: f'layer{i}' for i in range(1,5)}}
+        else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
+    @property
+    def map_names(self)->list: return list(self.taps.values())
+    def forward(self, x):
+        maps = []
+        for i,m in enumerate(self.model[0]):
+            x = m(x)
+            if i in self.taps: maps.append(x.float().mean(1))
+        return (torch.softmax(self.model[1](x).float(), 1), *maps)
+
+# %% ../nbs/03_train.ipynb #9cde5073
+def _half_initializers(model_proto):
+    "Store float weights as float16, each followed by a Cast back to float32 (folded when a session is built)"
+    import onnx
+    from onnx import numpy_helper, helper, TensorProto
+    g, casts, inits = model_proto.graph, [], []
+    for t in g.initializer:
+        if t.data_type==TensorProto.FLOAT and np.prod(t.dims)>=16:
+            h = numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float16), t.name+'__fp16')
+            inits.append(h); casts.append(helper.make_node('Cast', [h.name], [t.name], to=TensorProto.FLOAT))
+        else: inits.append(t)
+    nodes = casts + list(g.node)
+    del g.initializer[:]; g.initializer.extend(inits)
+    del g.node[:]; g.node.extend(nodes)
+    return model_proto
+
+def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
+    "Write `ProbsAndMaps(model)` to `path` as ONNX, input `spectrogram` (batch, 1, n_mels, n_frames)"
+    import onnx, contextlib, io
+    path = Path(path)
+    net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
+    x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter('ignore')
+        prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=['probs', *net.map_names],
+                                 dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
+    m = prog.model_proto
+    onnx.save(_half_initializers(m) if half else m, path)
+    return path
+
 # %% ../nbs/03_train.ipynb #40030ed6
-def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half:bool=True)->dict:
-    "Export `learn` to `path` (.pkl) with a model card `path.json` beside it"
+def _onnx_card(p:Path, half:bool)->dict:
+    return {'file': p.name, 'sha256': sha256_file(p), 'size_bytes': p.stat().st_size,
+            'stored_dtype': 'float16 weights, float32 compute' if half else 'float32'}
+
+def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half:bool=True,
+                 onnx:bool=True, # Also write `path.onnx`, the torch-free runtime `predict` uses
+                )->dict:
+    "Export `learn` to `path` (.pkl), its ONNX twin, and a model card `path.json` beside them"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     norm = first(t for t in learn.dls.after_batch if isinstance(t, Normalize))
     model, cbs = learn.model, learn.cbs
@@ -214,14 +270,27 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     learn.cbs = L(cb for cb in cbs if isinstance(cb, (TrainEvalCallback, Recorder)))
     try: learn.export(path.resolve())
     finally: learn.model, learn.cbs = model, cbs
+    runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': {'mean': float(norm.mean.flatten()[0]), 'std': float(norm.std.flatten()[0])},
             'arch': getattr(learn, 'arch_name', None), 'pretrained': bool(learn.pretrained),
             'input': {'channels': 1, 'height': cfg.n_mels, 'width': cfg.n_frames},
             'stored_dtype': 'float16' if half else 'float32',
             **(card or {}), 'date': time.strftime('%Y-%m-%d'),
-            'file': path.name, 'sha256': sha256_file(path), 'size_bytes': path.stat().st_size}
+            'file': path.name, 'sha256': sha256_file(path), 'size_bytes': path.stat().st_size, **runtime}
     path.with_suffix('.json').write_text(json.dumps(card, indent=1, default=str))
+    return card
+
+# %% ../nbs/03_train.ipynb #81d63558
+def add_onnx(path)->dict:
+    "Write the ONNX twin of the exported learner at `path` (a file you trust) and record it in its card"
+    path = Path(path); card_path = path.with_suffix('.json')
+    card = json.loads(card_path.read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore'); learn = load_learner(path)
+    half = card.get('stored_dtype')=='float16'
+    card['onnx'] = _onnx_card(export_onnx(learn.model, path.with_suffix('.onnx'), AudioConfig.from_dict(card['audio']), half=half), half)
+    card_path.write_text(json.dumps(card, indent=1, default=str))
     return card
 
 # %% ../nbs/03_train.ipynb #483d6951
