@@ -1,8 +1,9 @@
 """End-to-end prediction speed: decode -> spectrogram -> model -> top-k, SonicSight vs the original notebook's way.
 
 Baseline: librosa.load, a matplotlib specshow PNG, PIL open + resize 224, a torchvision resnet50 forward (fp32, random
-weights: speed only). Ours: `Classifier.predict` of the shipped esc50 model in a warm process. Also batch throughput
-(`predict_batch`) and the cold start of `sonicsight predict one.flac` in a fresh process.
+weights: speed only). Ours: `Classifier.predict` of the shipped esc50 model in a warm process set up as the CLI and
+the Space set theirs up (`keep_freed_memory`), on the ONNX runtime they use and, for comparison, on the torch runtime.
+Also batch throughput (`predict_batch`) and the cold start of `sonicsight predict one.flac` in a fresh process.
 
     python bench/predict_speed.py [--n 50] [--model esc50]
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np, torch
 from sonicsight.data import esc50_items
 from sonicsight.inference import load_model
+from sonicsight.spectrogram import keep_freed_memory
 
 def baseline_predict(path, model, tfm):
     import librosa, librosa.display, matplotlib; matplotlib.use('Agg')
@@ -37,14 +39,16 @@ if __name__ == '__main__':
     paths = list(esc50_items().path.iloc[::40][:args.n])
     r50 = torchvision.models.resnet50(weights=None).eval()
     tfm = torchvision.transforms.ToTensor()
-    clf = load_model(args.model)
-    baseline_predict(paths[0], r50, tfm); clf.predict(paths[0])  # warm-up
+    keep_freed_memory()
+    clf, clf_torch = load_model(args.model), load_model(args.model, runtime='torch')
+    baseline_predict(paths[0], r50, tfm); clf.predict(paths[0]); clf_torch.predict(paths[0])  # warm-up
     b = median_ms(lambda p: baseline_predict(p, r50, tfm), paths)
     o = median_ms(lambda p: clf.predict(p, top_k=5), paths)
+    ot = median_ms(lambda p: clf_torch.predict(p, top_k=5), paths)
     print(f"clips: {len(paths)} ESC-50 clips, warm process, {torch.get_num_threads()} threads")
     print(f"baseline (librosa + specshow PNG + resize 224 + resnet50): median {b:7.1f} ms/clip")
-    print(f"sonicsight predict ({clf.card.get('arch')}, {args.model}):           median {o:7.1f} ms/clip")
-    print(f"speed-up: {b/o:.1f}x")
+    print(f"sonicsight predict ({clf.card.get('arch')}, {args.model}, {clf.runtime} runtime):  median {o:7.1f} ms/clip   speed-up {b/o:.1f}x")
+    print(f"sonicsight predict ({clf.card.get('arch')}, {args.model}, torch runtime): median {ot:7.1f} ms/clip   speed-up {b/ot:.1f}x")
     t = time.perf_counter(); clf.predict_batch(paths, top_k=5); dt = time.perf_counter()-t
     print(f"batch: {len(paths)/dt:.1f} clips/s (predict_batch over {len(paths)} clips)")
     exe = str(Path(sys.executable).parent/'sonicsight')

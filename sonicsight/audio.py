@@ -65,11 +65,12 @@ _SNDFILE_FORMATS = {'wav','aiff','flac','ogg','mp3','au'}
 def _downmix(data:np.ndarray)->np.ndarray:
     return data.mean(axis=1, dtype=np.float32) if data.ndim==2 else data.astype(np.float32)
 
-def _read_sndfile(data:bytes, name)->tuple[np.ndarray,int]:
+def _read_sndfile(data:bytes|Path, name)->tuple[np.ndarray,int]:
     import soundfile as sf
     try:
-        with sf.SoundFile(io.BytesIO(data)) as f:
+        with sf.SoundFile(data if isinstance(data, Path) else io.BytesIO(data)) as f:
             sr = f.samplerate
+            if f.channels==1: return f.read(dtype='float32'), sr
             # Downmix block by block so many-channel files never hold all channels at once in float
             blocks = [_downmix(b) for b in f.blocks(blocksize=1<<16, dtype='float32', always_2d=True)]
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
@@ -96,14 +97,17 @@ def load_audio(src, # Path, bytes, or binary file object
     if isinstance(src, (bytes, bytearray)): data = bytes(src)
     elif hasattr(src, 'read'): data = src.read()
     else:
-        p = Path(src)
-        if not p.is_file(): raise AudioDecodeError(p, "no such file")
-        data = p.read_bytes()
+        data = Path(src)  # libsndfile reads files itself; only ffmpeg gets the bytes
+        if not data.is_file(): raise AudioDecodeError(data, "no such file")
     name = name or (str(src) if isinstance(src, (str, Path)) else getattr(src, 'name', '<bytes>'))
-    if not data: raise AudioDecodeError(name, "empty file (0 bytes)")
-    fmt = sniff_format(data[:64])
+    if isinstance(data, Path):
+        with open(data, 'rb') as f: head = f.read(64)
+    else: head = data[:64]
+    if not head: raise AudioDecodeError(name, "empty file (0 bytes)")
+    fmt = sniff_format(head)
     if fmt is None: raise AudioDecodeError(name, "not an audio file (unrecognised content)")
-    y, file_sr = _read_sndfile(data, name) if fmt in _SNDFILE_FORMATS else _read_ffmpeg(data, name, sr)
+    if fmt in _SNDFILE_FORMATS: y, file_sr = _read_sndfile(data, name)
+    else: y, file_sr = _read_ffmpeg(data.read_bytes() if isinstance(data, Path) else data, name, sr)
     if y.size==0: raise AudioDecodeError(name, "contains no audio samples (zero length)")
     if not np.isfinite(y).all(): y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
     if file_sr!=sr: y = soxr.resample(y, file_sr, sr, quality='HQ').astype(np.float32)

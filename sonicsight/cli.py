@@ -162,6 +162,8 @@ def parser()->argparse.ArgumentParser:
 def main(argv=None)->int:
     "Entry point of the `sonicsight` command"
     args = parser().parse_args(argv)
+    from sonicsight.spectrogram import keep_freed_memory
+    keep_freed_memory()  # many clips in one process: see `keep_freed_memory`
     try: return args.func(args)
     except FileNotFoundError as e: _err(str(e)); return 2
     except KeyboardInterrupt: return 130

@@ -12,6 +12,7 @@ import gradio as gr
 from .audio import AudioDecodeError, load_audio
 from .inference import load_model, SHIPPED, UNCERTAIN
 from .cli import analysis_images
+from .spectrogram import keep_freed_memory
 
 # %% auto #0
 __all__ = ['MAX_FILE_SIZE', 'MAX_SECONDS', 'MODEL_CHOICES', 'EXAMPLES', 'predict', 'analyze', 'verdict_markdown',
@@ -106,6 +107,7 @@ def build_app()->gr.Blocks:
 # %% ../nbs/07_space.ipynb #e754b4a9
 def preload():
     "Load every shipped model once, at start-up rather than on the first request"
+    keep_freed_memory()  # a server decodes clip after clip: see `keep_freed_memory`
     for m in SHIPPED: load_model(_models_dir_model(m))
 
 def main(host:str|None=None, port:int|None=None, demo:gr.Blocks|None=None):
