@@ -100,10 +100,12 @@ def cmd_evaluate(args)->int:
 def cmd_train(args)->int:
     from sonicsight.train import run_recipe, PretrainedWeightsUnavailable
     out = args.out or f'models/{args.recipe}.pkl'
+    if args.init and args.pretrained: _err("--init replaces ImageNet weights: add --no-pretrained"); return 2
     try:
         card = run_recipe(args.recipe, out, arch=args.arch, pretrained=args.pretrained, weights_file=args.weights,
                           epochs=args.epochs, lr=args.lr, bs=args.bs, patience=args.patience, resume=args.resume,
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
+                          init=args.init,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
     print(json.dumps(card, indent=1)); return 0
@@ -146,6 +148,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--arch', default='resnet50'); s.add_argument('--no-pretrained', dest='pretrained', action='store_false',
                    help='train from scratch (explicit: nothing falls back to this)')
     s.add_argument('--weights', help='local ImageNet weights file for --arch'); s.add_argument('--epochs', type=int, default=30)
+    s.add_argument('--init', metavar='PKL', help='start from the matching weights of an exported learner you trust (with --no-pretrained)')
     s.add_argument('--lr', type=float, default=None, help="learning rate (default: lr_find's suggestion)")
     s.add_argument('--bs', type=int, default=32); s.add_argument('--patience', type=int, default=15)
     s.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find (its plot is saved in the run folder)')

@@ -131,9 +131,21 @@ def speed_callbacks(device=None)->list:
     return [MixedPrecision(), ChannelsLast()] if device.type=='cuda' else [CPUBFloat16()]
 
 # %% ../nbs/03_train.ipynb #7a475516
+def _init_from(model:nn.Module, path)->dict:
+    "Copy into `model` every tensor of the learner exported at `path` whose name and shape match"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore'); src = load_learner(path).model.float().state_dict()
+    own = model.state_dict()
+    same = {k:v for k,v in src.items() if k in own and own[k].shape==v.shape}
+    model.load_state_dict(same, strict=False)
+    return {'file': Path(path).name, 'sha256': sha256_file(path), 'tensors_copied': len(same), 'tensors_fresh': len(own)-len(same)}
+
 def make_learner(dls, arch:str='resnet50', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
-                 mixup:float=0.4, path='.', **kwargs)->Learner:
+                 mixup:float=0.4, path='.',
+                 init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
+                 **kwargs)->Learner:
     "`vision_learner` for one-channel spectrograms; pretrained unless told otherwise"
+    if init and pretrained: raise ValueError("init replaces ImageNet weights: pass pretrained=False (--no-pretrained) with it")
     arch_fn = arch_by_name(arch)
     if pretrained: arch_fn = _preloaded(arch_fn, pretrained_state_dict(arch, weights_file))
     cbs = speed_callbacks(dls.device) + ([MixUp(mixup)] if mixup else [])
@@ -142,7 +154,10 @@ def make_learner(dls, arch:str='resnet50', pretrained:bool=True, weights_file=No
                            metrics=[accuracy, top_k_accuracy] if dls.c>5 else [accuracy],
                            cbs=cbs, path=path, **kwargs)
     learn.arch_name = arch
+    learn.init_from = _init_from(learn.model, init) if init else None
     return learn
+
+def _trained_body(learn:Learner)->bool: return bool(learn.pretrained or getattr(learn, 'init_from', None))
 
 # %% ../nbs/03_train.ipynb #d7db7a62
 class ResumeCheckpoint(Callback):
@@ -158,7 +173,7 @@ def _one_cycle_from(learn:Learner, epochs:int, lr:float, start:int, cbs):
     a = start/epochs
     scheds = {'lr': combined_cos(0.25, lr/25, lr, lr/1e5), 'mom': combined_cos(0.25, *learn.moms)}
     resumed = {k: (lambda f: lambda pct: f(a + pct*(1-a)))(f) for k,f in scheds.items()}
-    if learn.pretrained: learn.unfreeze()
+    if _trained_body(learn): learn.unfreeze()
     learn.fit(epochs-start, cbs=[ParamScheduler(resumed), *cbs])
 
 def read_history(path)->pd.DataFrame:
@@ -199,7 +214,7 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
            best, EarlyStoppingCallback(monitor=monitor, patience=patience), *_tensorboard_cb(run_dir)]
     t0 = time.time()
     if start: _one_cycle_from(learn, epochs, lr, start, cbs)
-    elif learn.pretrained: learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs, cbs=cbs)
+    elif _trained_body(learn): learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs, cbs=cbs)
     else: learn.fit_one_cycle(epochs, lr, cbs=cbs)
     hist = read_history(run_dir/'history.csv')
     if show_plot: learn.recorder.plot_loss()
@@ -324,17 +339,17 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                out, # Where to export the model (.pkl; the card goes beside it)
                arch:str='resnet50', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
                bs:int=32, patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
-               seed:int=42, lr_find_iters:int=100, command:str|None=None)->dict:
+               seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None)->dict:
     "Train and export one of the shipped models; returns its model card"
     set_seed(seed, reproducible=False)
     cfg = AudioConfig()
     table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed)
     dls = spec_dls(table, bs=bs, seed=seed)
     run_dir = Path(run_dir or Path('runs')/recipe)
-    learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file)
+    learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init)
     summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters)
     return export_model(learn, out, cfg, {**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
-        'valid_items': int(table.is_valid.sum()), 'epochs_planned': epochs, **summary, 'batch_size': bs,
+        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary, 'batch_size': bs,
         'augmentation': 'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1',
         'mixed_precision': 'bf16 autocast + channels_last (CPU)' if dls.device.type=='cpu' else 'fp16 (CUDA)',
         'device': str(dls.device), 'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})

@@ -47,3 +47,12 @@ def test_spectrograms_mirrors_labels_and_skips_up_to_date(esc50_dir, esc50_meta,
     assert sorted(p.name for p in (tmp_path/'png').iterdir()) == ['dog', 'rain', 'sonicsight-audio.json']
     r = run('spectrograms', src, tmp_path/'png')
     assert '6 up to date' in r.stdout
+
+def test_predict_runs_the_onnx_model_without_importing_torch(dog_clip):
+    "The shipped models answer from their ONNX files: a cold `sonicsight predict` never imports torch or fastai"
+    code = ("import sys; from sonicsight.cli import main; rc = main(['predict', sys.argv[1], '--json']); "
+            "print(sorted(m for m in ('torch', 'fastai', 'torchvision') if m in sys.modules)); sys.exit(rc)")
+    r = subprocess.run([sys.executable, '-c', code, str(dog_clip)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert json.loads(out[0])['label'] == 'dog' and out[1] == '[]'

@@ -15,6 +15,15 @@ def test_card_matches_file(name):
     assert card['sha256'] == sha256_file(pkl)
     assert pkl.stat().st_size <= 50_000_000
     assert card['pretrained'] is False  # no ImageNet weights could be downloaded where these were trained
+    onnx = MODELS_DIR/card['onnx']['file']
+    assert card['onnx']['sha256'] == sha256_file(onnx) and onnx.stat().st_size <= 50_000_000
+
+@pytest.mark.parametrize('name', SHIPPED)
+def test_onnx_and_torch_runtimes_agree(name, dog_clip):
+    "What predict runs (ONNX) is the exported learner: same label, probabilities within float rounding"
+    a, b = load_model(name).predict(dog_clip), load_model(name, runtime='torch').predict(dog_clip)
+    assert load_model(name).runtime == 'onnx' and a['label'] == b['label']
+    assert np.allclose([p['confidence'] for p in a['predictions']], [p['confidence'] for p in b['predictions']], atol=1e-3)
 
 def test_esc50_model_on_fold5_clips(esc50_dir, esc50_meta):
     clf = load_model('esc50')
