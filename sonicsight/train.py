@@ -210,7 +210,9 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
     if lr is None: raise ValueError("no learning rate: pass lr, or let lr_find run (lr_find_iters > 0)")
     best = SaveModelCallback(monitor=monitor, fname='best', reset_on_fit=not start)
     if start: best.best = float(read_history(run_dir/'history.csv')[monitor].max())
-    cbs = [CSVLogger(fname='history.csv', append=bool(start)), ResumeCheckpoint(),
+    if not start: (run_dir/'history.csv').unlink(missing_ok=True)
+    # appending: `fine_tune` fits twice (frozen, then unfrozen) and a fresh log per fit would lose the frozen epochs
+    cbs = [CSVLogger(fname='history.csv', append=True), ResumeCheckpoint(),
            best, EarlyStoppingCallback(monitor=monitor, patience=patience), *_tensorboard_cb(run_dir)]
     t0 = time.time()
     if start: _one_cycle_from(learn, epochs, lr, start, cbs)
