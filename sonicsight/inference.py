@@ -34,7 +34,10 @@ def model_path(name_or_path)->Path:
 def _onnx_runner(path:Path):
     "Run an exported `ProbsAndMaps` ONNX file: `(x, maps) -> (probs, {name: maps})`"
     import onnxruntime as ort
-    sess = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
+    opts = ort.SessionOptions()
+    # no busy-waiting threads between runs: a server answering requests side by side has no cores to spare for spinning
+    opts.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
     names = [o.name for o in sess.get_outputs()]
     def run(x:np.ndarray, maps:bool=False):
         out = sess.run(names if maps else names[:1], {sess.get_inputs()[0].name: x})
