@@ -10,7 +10,7 @@ import hashlib, os, shutil, urllib.request, urllib.error, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd
 from .audio import AudioConfig, AudioDecodeError
-from .spectrogram import AUDIO_EXTS, render_many, png_names, is_up_to_date
+from .spectrogram import AUDIO_EXTS, render_many, png_names, is_up_to_date, existing_pngs
 
 # %% auto #0
 __all__ = ['ESC50_URL', 'OTHER', 'data_root', 'dataset_path', 'esc50_items', 'esc50_classes', 'cats_dogs_items', 'folder_items',
@@ -155,8 +155,8 @@ def with_pngs(items:pd.DataFrame, dest, label_col:str='label')->pd.DataFrame:
     "One row per rendered PNG of each item (long clips have several windows), with a `png` column"
     dest = Path(dest); rows = []
     for _,r in items.iterrows():
-        d = dest/r[label_col]; stem = Path(r.path).stem
-        pngs = [d/f'{stem}.png'] if (d/f'{stem}.png').exists() else sorted(d.glob(f'{stem}_w[0-9][0-9].png'))
+        d = dest/r[label_col]
+        pngs = existing_pngs(r.path, d)
         if not pngs: raise FileNotFoundError(f"no spectrogram for {r.path} in {d}: run `sonicsight spectrograms` first")
         rows += [{**r.to_dict(), 'png':p, 'window':i} for i,p in enumerate(pngs)]
     return pd.DataFrame(rows)

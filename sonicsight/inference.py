@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from pathlib import Path
 import numpy as np
 from .audio import AudioConfig, AudioDecodeError, load_audio, window_starts, fix_length
-from .spectrogram import log_mel, spec_to_array
+from .spectrogram import log_mel, spec_to_array, model_input
 from .data import OTHER
 
 # %% auto #0
@@ -38,9 +38,9 @@ def _onnx_runner(path:Path):
     # no busy-waiting threads between runs: a server answering requests side by side has no cores to spare for spinning
     opts.add_session_config_entry('session.intra_op.allow_spinning', '0')
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
-    names = [o.name for o in sess.get_outputs()]
+    names, inp = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name
     def run(x:np.ndarray, maps:bool=False):
-        out = sess.run(names if maps else names[:1], {sess.get_inputs()[0].name: x})
+        out = sess.run(names if maps else names[:1], {inp: x})
         return out[0], dict(zip(names[1:], out[1:]))
     return run
 
@@ -48,12 +48,9 @@ def _torch_runner(path:Path, device:str):
     "Unpickle a fastai learner and run its model wrapped in `ProbsAndMaps`; also returns its vocab"
     import torch
     with warnings.catch_warnings():
-        # fastai's import warns about torch.jit, and load_learner that unpickling runs code: we only load
-        # files the user named or that ship with the package (see above), and a CLI user should see neither
-        warnings.simplefilter('ignore')
-        from fastai.learner import load_learner
-        from sonicsight.train import ProbsAndMaps
-        learn = load_learner(path, cpu=device=='cpu')
+        warnings.simplefilter('ignore')  # importing fastai warns about torch.jit
+        from sonicsight.train import ProbsAndMaps, load_learner_quietly
+    learn = load_learner_quietly(path, cpu=device=='cpu')
     net = ProbsAndMaps(learn.model.float().eval().to(device))
     def run(x:np.ndarray, maps:bool=False):
         with torch.inference_mode(): out = [t.float().cpu().numpy() for t in net(torch.from_numpy(x).to(device))]
@@ -94,7 +91,7 @@ class Classifier:
 # %% ../nbs/04_inference.ipynb #a94d593c
 @patch
 def _images(self:Classifier, windows)->np.ndarray:
-    return np.stack([spec_to_array(log_mel(w, self.cfg), self.cfg) for w in windows])
+    return np.stack([model_input(w, self.cfg) for w in windows])
 
 @patch
 def _forward(self:Classifier, images:np.ndarray, batch_size:int=64)->np.ndarray:
@@ -104,7 +101,7 @@ def _forward(self:Classifier, images:np.ndarray, batch_size:int=64)->np.ndarray:
 @patch
 def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:
     "8-bit images (B, H, W) to the normalised float32 batch (B, 1, H, W) the network takes"
-    return ((images.astype(np.float32)/255 - self.mean)/self.std)[:,None].astype(np.float32)
+    return ((images.astype(np.float32)/255 - self.mean)/self.std)[:,None]  # float32 throughout: Python scalars do not upcast
 
 # %% ../nbs/04_inference.ipynb #9ba3a5e0
 @patch

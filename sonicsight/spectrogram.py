@@ -15,8 +15,8 @@ from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'power_spectrogram', 'log_mel',
-           'keep_freed_memory', 'spec_to_array', 'audio_to_image', 'png_bytes', 'file_to_images', 'png_names',
-           'render_file', 'is_up_to_date', 'render_many', 'colorize', 'plot_spectrogram']
+           'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes', 'file_to_images',
+           'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many', 'colorize', 'plot_spectrogram']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -84,9 +84,13 @@ def spec_to_array(S_db:np.ndarray, cfg:AudioConfig)->np.ndarray:
     scaled = (S_db + cfg.top_db) * (255/cfg.top_db)
     return np.ascontiguousarray(np.round(scaled).clip(0, 255).astype(np.uint8)[::-1])
 
+def model_input(y:np.ndarray, cfg:AudioConfig)->np.ndarray:
+    "The uint8 log-mel image of `y` the model sees: what the PNG cache stores and inference computes"
+    return spec_to_array(log_mel(y, cfg), cfg)
+
 def audio_to_image(y:np.ndarray, cfg:AudioConfig)->Image.Image:
     "Greyscale PIL image of the log-mel spectrogram of `y`: the model input"
-    return Image.fromarray(spec_to_array(log_mel(y, cfg), cfg), mode='L')
+    return Image.fromarray(model_input(y, cfg), mode='L')
 
 # %% ../nbs/01_spectrogram.ipynb #53be5784
 def _png_chunk(tag:bytes, data:bytes)->bytes:
@@ -124,22 +128,23 @@ def render_file(src, dest_dir, cfg:AudioConfig, overlap:float=0.5)->list[Path]:
     windows,_ = frame_windows(load_audio(src, cfg.sample_rate), cfg, overlap)
     paths = [dest_dir/n for n in png_names(Path(src).stem, len(windows))]
     for w,p in zip(windows, paths):
-        tmp = p.with_suffix('.tmp.png'); tmp.write_bytes(png_bytes(spec_to_array(log_mel(w, cfg), cfg))); os.replace(tmp, p)
+        tmp = p.with_suffix('.tmp.png'); tmp.write_bytes(png_bytes(model_input(w, cfg))); os.replace(tmp, p)
     return paths
 
 # %% ../nbs/01_spectrogram.ipynb #5b53162b
 AUDIO_EXTS = {'.wav','.flac','.ogg','.oga','.opus','.mp3','.aif','.aiff','.au','.m4a','.mp4','.webm','.mka','.aac'}
 CONFIG_STAMP = 'sonicsight-audio.json'
 
-def _existing_pngs(src:Path, dest_dir:Path)->list[Path]:
+def existing_pngs(src, dest_dir)->list[Path]:
+    "The PNGs rendered from `src` in `dest_dir`: one for a short clip, numbered windows for a long one"
+    src,dest_dir = Path(src),Path(dest_dir)
     single = dest_dir/f'{src.stem}.png'
     return [single] if single.exists() else sorted(dest_dir.glob(f'{src.stem}_w[0-9][0-9].png'))
 
 def is_up_to_date(src, dest_dir)->bool:
     "True if `src` already has PNGs in `dest_dir` newer than itself"
-    src,dest_dir = Path(src),Path(dest_dir)
-    pngs = _existing_pngs(src, dest_dir)
-    return bool(pngs) and min(p.stat().st_mtime for p in pngs) >= src.stat().st_mtime
+    pngs = existing_pngs(src, dest_dir)
+    return bool(pngs) and min(p.stat().st_mtime for p in pngs) >= Path(src).stat().st_mtime
 
 def _render_job(args):
     src, dest_dir, cfg_dict, overlap = args

@@ -16,9 +16,9 @@ from .data import sha256_file
 
 # %% auto #0
 __all__ = ['TimeShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'PretrainedWeightsUnavailable', 'arch_by_name',
-           'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'make_learner', 'ResumeCheckpoint',
-           'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'cache_root',
-           'recipe_table', 'run_recipe']
+           'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'load_learner_quietly', 'make_learner',
+           'ResumeCheckpoint', 'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
+           'cache_root', 'recipe_table', 'run_recipe']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -131,10 +131,17 @@ def speed_callbacks(device=None)->list:
     return [MixedPrecision(), ChannelsLast()] if device.type=='cuda' else [CPUBFloat16()]
 
 # %% ../nbs/03_train.ipynb #7a475516
+def load_learner_quietly(path, cpu:bool=True)->Learner:
+    "`load_learner` without its warnings: only for files you made, trust, or that ship with the package"
+    with warnings.catch_warnings():
+        # fastai warns about torch.jit on import and that unpickling runs code; we only load files the user
+        # named or that ship with the package (the docs say so), and a CLI user should see neither
+        warnings.simplefilter('ignore')
+        return load_learner(path, cpu=cpu)
+
 def _init_from(model:nn.Module, path)->dict:
     "Copy into `model` every tensor of the learner exported at `path` whose name and shape match"
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore'); src = load_learner(path).model.float().state_dict()
+    src = load_learner_quietly(path).model.float().state_dict()
     own = model.state_dict()
     same = {k:v for k,v in src.items() if k in own and own[k].shape==v.shape}
     model.load_state_dict(same, strict=False)
@@ -303,8 +310,7 @@ def add_onnx(path)->dict:
     "Write the ONNX twin of the exported learner at `path` (a file you trust) and record it in its card"
     path = Path(path); card_path = path.with_suffix('.json')
     card = json.loads(card_path.read_text())
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore'); learn = load_learner(path)
+    learn = load_learner_quietly(path)
     half = card.get('stored_dtype')=='float16'
     card['onnx'] = _onnx_card(export_onnx(learn.model, path.with_suffix('.onnx'), AudioConfig.from_dict(card['audio']), half=half), half)
     card_path.write_text(json.dumps(card, indent=1, default=str))
