@@ -6,19 +6,20 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import json, os, time, urllib.error, warnings
+import json, math, os, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
+import torch.nn.functional as F
 from fastai.vision.all import *
 from .audio import AudioConfig
 from .data import sha256_file
 
 # %% auto #0
-__all__ = ['TimeShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'PretrainedWeightsUnavailable', 'arch_by_name',
-           'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'load_learner_quietly', 'make_learner',
-           'ResumeCheckpoint', 'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
-           'cache_root', 'recipe_table', 'run_recipe']
+__all__ = ['TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'PretrainedWeightsUnavailable',
+           'arch_by_name', 'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'load_learner_quietly',
+           'make_learner', 'ResumeCheckpoint', 'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model',
+           'add_onnx', 'cache_root', 'recipe_table', 'run_recipe']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -31,6 +32,21 @@ class TimeShift(Transform):
         shifts = torch.randint(-m, m+1, (x.shape[0],), device=x.device)
         idx = (torch.arange(T, device=x.device)[None] - shifts[:,None]) % T
         return x.gather(-1, idx[:,None,None,:].expand_as(x))
+
+class StretchShift(Transform):
+    "Random time stretch (a tempo change) and shift along the mel axis (a pitch change) of each spectrogram (training only)"
+    split_idx,order = 0,89
+    def __init__(self, max_stretch:float=0.2, # Stretch factors are log-uniform in [1/(1+max_stretch), 1+max_stretch]
+                 max_bins:int=4): # Whole mel bins to shift by, either way
+        store_attr()
+    def encodes(self, x:TensorImage):
+        B,_,H,W = x.shape
+        s = torch.exp((torch.rand(B, device=x.device)*2-1)*math.log1p(self.max_stretch))
+        b = torch.randint(-self.max_bins, self.max_bins+1, (B,), device=x.device)
+        theta = torch.zeros(B, 2, 3, device=x.device)
+        theta[:,0,0], theta[:,1,1], theta[:,1,2] = 1/s, 1, b.float()*2/H
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        return TensorImage(F.grid_sample(x.as_subclass(torch.Tensor), grid, mode='bilinear', padding_mode='reflection', align_corners=False))
 
 class SpecAugment(Transform):
     "SpecAugment frequency and time masks on a batch of spectrograms (training only)"
@@ -59,10 +75,13 @@ def channel_stats(pngs, n:int=256, seed:int=0)->tuple[float,float]:
     return float(px.mean()), float(px.std())
 
 def spec_dls(items:pd.DataFrame, # One row per PNG: `png`, `label`, `is_valid`
-             bs:int=32, augment:bool=True, stats=None, num_workers:int|None=None, seed:int=42, **kwargs)->DataLoaders:
+             bs:int=32, augment:bool=True, stats=None, num_workers:int|None=None, seed:int=42,
+             stretch_shift:tuple|None=None, # (max_stretch, max_bins) for `StretchShift`; None leaves it out
+             **kwargs)->DataLoaders:
     "DataLoaders of single-channel spectrogram images with SpecAugment and time shift"
     stats = stats or channel_stats(list(items.png[~items.is_valid]))
-    tfms = [Normalize.from_stats([stats[0]], [stats[1]])] + ([TimeShift(), SpecAugment()] if augment else [])
+    augs = ([StretchShift(*stretch_shift)] if stretch_shift else []) + [TimeShift(), SpecAugment()]
+    tfms = [Normalize.from_stats([stats[0]], [stats[1]])] + (augs if augment else [])
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW), CategoryBlock),
                        get_x=ColReader('png'), get_y=ColReader('label'),
                        splitter=ColSplitter('is_valid'), batch_tfms=tfms)
@@ -347,17 +366,21 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                out, # Where to export the model (.pkl; the card goes beside it)
                arch:str='resnet50', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
                bs:int=32, patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
-               seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None)->dict:
+               seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None,
+               stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
+              )->dict:
     "Train and export one of the shipped models; returns its model card"
     set_seed(seed, reproducible=False)
     cfg = AudioConfig()
     table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed)
-    dls = spec_dls(table, bs=bs, seed=seed)
+    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift)
+    augs = ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) + [
+        'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1']
     run_dir = Path(run_dir or Path('runs')/recipe)
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init)
     summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters)
     return export_model(learn, out, cfg, {**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
         'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary, 'batch_size': bs,
-        'augmentation': 'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1',
+        'augmentation': ', '.join(augs),
         'mixed_precision': 'bf16 autocast + channels_last (CPU)' if dls.device.type=='cpu' else 'fp16 (CUDA)',
         'device': str(dls.device), 'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})
