@@ -105,7 +105,7 @@ def cmd_train(args)->int:
         card = run_recipe(args.recipe, out, arch=args.arch, pretrained=args.pretrained, weights_file=args.weights,
                           epochs=args.epochs, lr=args.lr, bs=args.bs, patience=args.patience, resume=args.resume,
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
-                          init=args.init, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
+                          init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
     print(json.dumps(card, indent=1)); return 0
@@ -154,6 +154,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find (its plot is saved in the run folder)')
     s.add_argument('--stretch', type=float, default=0, help='random time stretch up to x(1+STRETCH) either way, e.g. 0.2 (default off)')
     s.add_argument('--mel-shift', type=int, default=0, help='random shift of up to this many mel bins, a pitch change (default off)')
+    s.add_argument('--balance', action='store_true', help='oversample the training rows of smaller classes up to the largest')
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('spectrograms', help='render a dataset to model-input PNGs'); s.add_argument('src'); s.add_argument('dest')
