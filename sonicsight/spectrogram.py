@@ -6,7 +6,7 @@ Docs: https://sonicsight.github.io/sonicsight/spectrogram.html.md"""
 
 # %% ../nbs/01_spectrogram.ipynb #1e9f5269
 from __future__ import annotations
-import io, os, json, struct, zlib
+import os, json, struct, zlib
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, scipy.fft

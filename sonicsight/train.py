@@ -342,13 +342,8 @@ def cache_root()->Path:
     "Where rendered spectrograms are cached: `$SONICSIGHT_CACHE`, else `./cache`"
     return Path(os.environ.get('SONICSIGHT_CACHE', 'cache')).expanduser()
 
-def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42,
-                 balanced:bool=False, # Oversample the training rows of smaller classes up to the largest (`balance`)
-                )->tuple[pd.DataFrame,dict]:
+def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42)->tuple[pd.DataFrame,dict]:
     "Render the caches a recipe needs and return its training table and a description of the data"
-    if balanced:
-        t, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed)
-        return balance(t, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
     esc_dir = dataset_path('esc50', esc50_dir); esc_cache = cache_root()/'esc50'
     render_dataset(esc_dir, esc_cache, cfg)
     esc = esc50_items(esc_dir)
@@ -378,7 +373,8 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     "Train and export one of the shipped models; returns its model card"
     set_seed(seed, reproducible=False)
     cfg = AudioConfig()
-    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed, balanced)
+    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed)
+    if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
     dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift)
     augs = ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) + [
         'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1']
