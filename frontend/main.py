@@ -15,6 +15,8 @@ from starlette.responses import HTMLResponse
 SPACE = os.environ.get('SONICSIGHT_SPACE', 'http://127.0.0.1:7860')  # a Space id (user/name) or a URL
 HF_TOKEN = os.environ.get('HF_TOKEN') or None
 TIMEOUT = float(os.environ.get('SONICSIGHT_TIMEOUT', 60))  # seconds to wait for the Space
+# signs session cookies: from the environment (`piku config:set`), else made at first start into .sesskey, which git ignores
+SESSION_KEY = os.environ.get('SONICSIGHT_SESSION_KEY') or None
 MAX_BYTES = 10*1024*1024
 MODELS = {'esc50': 'ESC-50: 50 everyday sounds', 'cats-dogs': 'Cats vs dogs'}
 
@@ -72,7 +74,7 @@ img.viz{width:100%;image-rendering:pixelated;border-radius:4px}
 .problem{border-left:4px solid #c62828;padding:.5rem 1rem}
 .htmx-indicator{display:none}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{display:block}''')
 
-app, rt = fast_app(title='SonicSight', pico=True, middleware=[Middleware(BodyLimit, limit=MAX_BYTES)], hdrs=(STYLE,))
+app, rt = fast_app(title='SonicSight', pico=True, secret_key=SESSION_KEY, middleware=[Middleware(BodyLimit, limit=MAX_BYTES)], hdrs=(STYLE,))
 
 
 _client, _client_lock = None, threading.Lock()

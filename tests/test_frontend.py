@@ -70,3 +70,12 @@ def test_analysis_through_the_real_space(client, fe, space_url, dog_clip):
     assert fe.space_client() is fe.space_client()
     r = post(client, b'RIFF\x00\x00\x00\x00WAVEjunk' + bytes(500))
     assert 'Could not read' in r.text and 'problem' in r.text
+
+def test_session_key_comes_from_the_environment_never_from_git(monkeypatch):
+    import subprocess
+    if (ROOT/'.git').exists():
+        tracked = subprocess.run(['git', 'ls-files'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        assert not [f for f in tracked if Path(f).name == '.sesskey'], 'a session signing key is tracked in git'
+    monkeypatch.setenv('SONICSIGHT_SESSION_KEY', 'a-key-set-with-piku-config')
+    sessions = [m for m in load_frontend().app.user_middleware if m.cls.__name__ == 'SessionMiddleware']
+    assert [m.kwargs['secret_key'] for m in sessions] == ['a-key-set-with-piku-config']
