@@ -483,6 +483,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learns = [load_learner_quietly(p) for p in pkls]
     learn = learns[0]
     learn.model = Ensemble([l.model.float() for l in learns])
+    learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
                for p,c in zip(pkls, cards)]
