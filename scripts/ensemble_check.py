@@ -1,6 +1,8 @@
 """Accuracy of ESC-50 models alone and of the mean of their probabilities, on the training validation hold-out and on fold 5.
 
 For the record only (the shipped models are single networks): e.g. the shipped esc50 against the not-shipped v3 run.
+The hold-out is training data for runs trained with `--valid none` (the shipped esc50 since v4): for those, read
+only the fold-5 line (or score on fold 4 with scripts/esc50_fold_probs.py and scripts/choose_ensemble.py).
 
     python scripts/ensemble_check.py sonicsight/models/esc50.pkl runs/esc50-v3/esc50.pkl
 """
