@@ -501,14 +501,16 @@ def cache_root()->Path:
     "Where rendered spectrograms are cached: `$SONICSIGHT_CACHE`, else `./cache`"
     return Path(os.environ.get('SONICSIGHT_CACHE', 'cache')).expanduser()
 
-def _esc50_valid(table:pd.DataFrame, valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.DataFrame,dict]:
+def _esc50_valid(valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.DataFrame,dict]:
+    "The ESC-50 training table for a `valid` choice, built once, and how the card describes its split"
+    table = esc50_table(cache, esc, seed=seed)
     if valid=='holdout': return table, {'validation': '10% of folds 1-4, grouped by source recording'}
     if valid=='none':
         return pd.concat([table.assign(is_valid=False), table[table.is_valid]], ignore_index=True), {
             'training_data': f'ESC-50 folds 1-4 (all {len(table)} clips)',
             'validation': 'none: the 10% grouped hold-out of folds 1-4, also trained on, only watched; the last epoch is kept'}
     if valid in ('fold1','fold2','fold3','fold4'):
-        k = int(valid[-1]); t = esc50_table(cache, esc, seed=seed, valid_fold=k)
+        k = int(valid[-1]); t = table.assign(is_valid=(table.fold==k).to_numpy())
         return t, {'training_data': f"ESC-50 folds {', '.join(str(f) for f in (1,2,3,4) if f!=k)} ({(~t.is_valid).sum()} clips)",
                    'validation': f'ESC-50 fold {k} ({t.is_valid.sum()} clips)'}
     raise ValueError(f"unknown validation {valid!r}: use holdout, fold1-fold4 or none")
@@ -522,7 +524,7 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
     if render: render_dataset(esc_dir, esc_cache, cfg)
     esc = esc50_items(esc_dir, require_audio=render)
     if recipe=='esc50':
-        table, about = _esc50_valid(esc50_table(esc_cache, esc, seed=seed), valid, seed, esc, esc_cache)
+        table, about = _esc50_valid(valid, seed, esc, esc_cache)
         return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
     if recipe=='cats-dogs':
         if not render or valid!='holdout': raise ValueError("cats-dogs needs the audio and its grouped hold-out")
