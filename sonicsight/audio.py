@@ -40,10 +40,10 @@ class AudioConfig:
 
 # %% ../nbs/00_audio.ipynb #744e45a7
 class AudioDecodeError(ValueError):
-    "An input that could not be turned into audio; the message names the file and the reason"
-    def __init__(self, source, reason:str):
-        self.source,self.reason = str(source),reason
-        super().__init__(f"{self.source}: {reason}")
+    "An input that could not be turned into audio: `reason` is for people, `detail` (the decoder's own words) for logs"
+    def __init__(self, source, reason:str, detail:str|None=None):
+        self.source,self.reason,self.detail = str(source),reason,detail
+        super().__init__(f"{self.source}: {reason}" + (f" ({detail})" if detail else ''))
 
 # %% ../nbs/00_audio.ipynb #e9ae62a2
 _MAGIC = [(b'RIFF', 'wav', 8, b'WAVE'), (b'RF64', 'wav', 8, b'WAVE'), (b'FORM', 'aiff', 0, b''),
@@ -74,7 +74,7 @@ def _read_sndfile(data:bytes|Path, name)->tuple[np.ndarray,int]:
             # Downmix block by block so many-channel files never hold all channels at once in float
             blocks = [_downmix(b) for b in f.blocks(blocksize=1<<16, dtype='float32', always_2d=True)]
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
-        raise AudioDecodeError(name, f"truncated or corrupt audio ({e})") from None
+        raise AudioDecodeError(name, "truncated or corrupt audio", str(e)) from None
     return (np.concatenate(blocks) if blocks else np.zeros(0, np.float32)), sr
 
 def _read_ffmpeg(data:bytes, name, sr:int)->tuple[np.ndarray,int]:
@@ -84,7 +84,7 @@ def _read_ffmpeg(data:bytes, name, sr:int)->tuple[np.ndarray,int]:
     res = subprocess.run(cmd, input=data, capture_output=True)
     if res.returncode!=0 or not res.stdout:
         msg = res.stderr.decode(errors='replace').strip().splitlines()
-        raise AudioDecodeError(name, f"ffmpeg could not decode it ({msg[-1] if msg else 'no audio stream'})")
+        raise AudioDecodeError(name, "not audio this tool can decode", f"ffmpeg: {msg[-1] if msg else 'no audio stream'}")
     return np.frombuffer(res.stdout, np.float32).copy(), sr
 
 # %% ../nbs/00_audio.ipynb #ccb2ddef
