@@ -21,7 +21,7 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'make_learner', 'ResumeCheckpoint', 'fit_one_cycle_from',
-           'read_history', 'train', 'Ensemble', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
+           'read_history', 'train', 'Ensemble', 'class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
            'make_ensemble', 'cache_root', 'recipe_table', 'run_recipe']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
@@ -369,8 +369,14 @@ class Ensemble(nn.Module):
     def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
     def forward(self, x): return torch.stack([torch.softmax(m(x).float(), 1) for m in self.members]).mean(0).log()
 
+def class_maps(head:nn.Module, feats:Tensor)->Tensor:
+    "Class activation maps: `head` applied to each position of the last feature map alone, as class probabilities (B, classes, h, w)"
+    b, c, h, w = feats.shape
+    at = feats.permute(0, 2, 3, 1).reshape(-1, c, 1, 1)  # every position a 1x1 map: pooling it gives that position back
+    return torch.softmax(head(at).float(), 1).reshape(b, h, w, -1).permute(0, 3, 1, 2)
+
 class ProbsAndMaps(nn.Module):
-    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble` of them), and channel-mean feature maps (of its first member)"
+    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model
         body = (model.members[0] if isinstance(model, Ensemble) else model)[0]
@@ -383,25 +389,25 @@ class ProbsAndMaps(nn.Module):
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
     def map_names(self)->list: return list(self.taps.values())
-    def _logits_and_maps(self, model, x):
-        body = model[0]
+    @property
+    def output_names(self)->list: return ['probs', *self.map_names, 'cam']
+    def _run(self, model, x):
+        "Logits, channel-mean maps and class activation maps of one fastai model"
+        body, head = model[0], model[1]
         if isinstance(body, TimmBody):
             x = body.upscale(x) if isinstance(body, SpecBody) else x
             x, stages = body.model.forward_intermediates(x, indices=len(self.taps))
-            return model[1](x), [s.float().mean(1) for s in stages]
-        maps = []
-        for i,m in enumerate(body):
-            x = m(x)
-            if i in self.taps: maps.append(x.float().mean(1))
-        return model[1](x), maps
+            maps = [s.float().mean(1) for s in stages]
+        else:
+            maps = []
+            for i,m in enumerate(body):
+                x = m(x)
+                if i in self.taps: maps.append(x.float().mean(1))
+        return head(x), maps, class_maps(head, x)
     def forward(self, x):
-        if not isinstance(self.model, Ensemble):
-            logits, maps = self._logits_and_maps(self.model, x)
-            return (torch.softmax(logits.float(), 1), *maps)
-        first, *rest = self.model.members
-        logits, maps = self._logits_and_maps(first, x)
-        probs = torch.stack([torch.softmax(l.float(), 1) for l in [logits, *(m(x) for m in rest)]]).mean(0)
-        return (probs, *maps)
+        outs = [self._run(m, x) for m in (self.model.members if isinstance(self.model, Ensemble) else [self.model])]
+        probs = torch.stack([torch.softmax(l.float(), 1) for l,_,_ in outs]).mean(0)
+        return (probs, *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
 
 # %% ../nbs/03_train.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -427,7 +433,7 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
     x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter('ignore')
-        prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=['probs', *net.map_names],
+        prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
                                  dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
     m = prog.model_proto
     onnx.save(_half_initializers(m) if half else m, path)
