@@ -2,8 +2,8 @@
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
-# an ESC-10 dog clip (CC BY 3.0) of fold 5, which no shipped model trained on; read from the data folder, never copied into the repository
-EXAMPLE_CLIP := from sonicsight.data import data_root; print(data_root()/'esc50'/'audio'/'5-203128-A-0.flac')
+# the bundled ESC-10 dog clip (fold 5, which no shipped model trained on; see sonicsight/examples/ATTRIBUTION.md): no data folder needed
+EXAMPLE_CLIP := from sonicsight.inference import example_clips; print(example_clips()['dog'])
 
 .PHONY: install demo test check-sync nbtest pytest bench
 

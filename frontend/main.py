@@ -3,14 +3,17 @@
 Run `uvicorn main:app` (what the Procfile does) or `python main.py` for development.
 No torch here: the Space does the thinking and is reached only through `gradio_client`.
 """
-import asyncio, base64, io, os, tempfile, threading
+import asyncio, base64, io, logging, os, tempfile, threading
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 import numpy as np
 from PIL import Image
 from fasthtml.common import *
-from fasthtml.svg import Svg, Polyline
+from fasthtml.svg import Svg, Polyline, Rect
 from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 SPACE = os.environ.get('SONICSIGHT_SPACE', 'http://127.0.0.1:7860')  # a Space id (user/name) or a URL
 HF_TOKEN = os.environ.get('HF_TOKEN') or None
@@ -19,6 +22,12 @@ TIMEOUT = float(os.environ.get('SONICSIGHT_TIMEOUT', 60))  # seconds to wait for
 SESSION_KEY = os.environ.get('SONICSIGHT_SESSION_KEY') or None
 MAX_BYTES = 10*1024*1024
 MODELS = {'esc50': 'ESC-50: 50 everyday sounds', 'cats-dogs': 'Cats vs dogs'}
+# the Space's bundled example clips (its `/analyze_example`); tests check this list against the Space's own
+EXAMPLES = ('dog', 'crying baby', 'rooster', 'rain', 'sea waves', 'crackling fire', 'rain, dog, rooster')
+EXAMPLES_LICENCE = 'ESC-10 clips of ESC-50 (K. J. Piczak, CC BY 3.0; sources on Freesound), analysed by the Space.'
+STATIC = Path(__file__).resolve().parent/'static'
+ASSETS = ('pico-2.1.1.min.css', 'htmx-2.0.7.min.js')  # pinned copies with their licences: no CDN (see static/README.md)
+log = logging.getLogger('sonicsight.frontend')
 
 # Container signatures of what the Space can decode; the suffix is ours, never the client's file name.
 SIGNATURES = [(0, b'RIFF', 8, b'WAVE', '.wav'), (0, b'fLaC', 0, b'', '.flac'), (0, b'OggS', 0, b'', '.ogg'),
@@ -64,18 +73,35 @@ def too_big_response(scope):
     frag = problem(f"That file is too big: the limit is {MAX_BYTES//(1024*1024)} MB.")
     if hx: return HTMLResponse(to_xml(frag))
     # raised before routing, so there is no FastHTML request to render the usual page with: a minimal whole page
-    return HTMLResponse('<!doctype html>' + to_xml(Html(Head(Title('SonicSight'), STYLE), Body(Main(*page(frag)[1:], cls='container')))), status_code=413)
+    return HTMLResponse('<!doctype html>' + to_xml(Html(Head(Title('SonicSight'), *HEADERS), Body(Main(*page(frag)[1:], cls='container')))), status_code=413)
 
 
 STYLE = Style('''.bar{background:var(--pico-primary-background,#1e88e5);height:1.1rem;border-radius:3px}
-.row{display:grid;grid-template-columns:9rem 1fr 3.5rem;gap:.5rem;align-items:center;margin:.2rem 0}
-img.viz{width:100%;image-rendering:pixelated;border-radius:4px}
+.row{display:grid;grid-template-columns:minmax(6rem,9rem) 1fr 3.5rem;gap:.5rem;align-items:center;margin:.2rem 0}
+.row.uncertain .bar{opacity:.4}
+.plot{display:grid;grid-template-columns:3.6rem 1fr;margin:0}
+.yaxis,.xaxis{position:relative;font-size:.75rem;color:var(--pico-muted-color,#666)}
+.yaxis span{position:absolute;right:.35rem;transform:translateY(50%);white-space:nowrap}
+.xaxis{height:1.3rem;grid-column:2}.xaxis span{position:absolute;top:.1rem;transform:translateX(-50%);white-space:nowrap}
+.stack{position:relative}.stack img{display:block;width:100%;height:13rem;border-radius:4px}
+img.viz{image-rendering:pixelated;width:100%}
+img.cam{position:absolute;inset:0;image-rendering:auto;pointer-events:none}
 .maps{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem}
+.maps img{height:5rem}
+.examples{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-bottom:.3rem}.examples button{width:auto;padding:.25rem .7rem;font-size:.9rem;margin:0}
+figcaption,.note{font-size:.85rem;color:var(--pico-muted-color,#666)}
 .problem{border-left:4px solid #c62828;padding:.5rem 1rem}
 .htmx-indicator{display:none}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{display:block}''')
 
-app, rt = fast_app(title='SonicSight', pico=True, secret_key=SESSION_KEY, middleware=[Middleware(BodyLimit, limit=MAX_BYTES)], hdrs=(STYLE,))
+HEADERS = (Meta(charset='utf-8'), Meta(name='viewport', content='width=device-width, initial-scale=1'),
+           Link(rel='stylesheet', href=f'/static/{ASSETS[0]}'), Script(src=f'/static/{ASSETS[1]}'), STYLE)
 
+app, rt = fast_app(title='SonicSight', default_hdrs=False, pico=False, secret_key=SESSION_KEY,
+                   middleware=[Middleware(BodyLimit, limit=MAX_BYTES)], hdrs=HEADERS)
+# FastHTML adds a catch-all route serving any file with a "static" extension from the working directory, which on
+# the Pi is this folder (cloudflared-config.yml, requirements.txt): drop it and serve static/ alone, under /static/
+app.routes[:] = [r for r in app.routes if '{ext:static}' not in getattr(r, 'path', '')]
+app.routes.insert(0, Mount('/static', StaticFiles(directory=STATIC), name='static'))
 
 _client, _client_lock = None, threading.Lock()
 
@@ -97,10 +123,11 @@ class SpaceUnavailable(Exception): pass
 class SpaceSlow(Exception): pass
 class SpaceRefused(Exception): pass
 
-def ask_space(path:str, model:str)->dict:
-    "The Space's /analyze answer for an audio file on disk"
+def ask_space(path:str|None, model:str, example:str|None=None)->dict:
+    "The Space's analysis of an audio file on disk, or of one of its bundled `example`s"
     from gradio_client import handle_file
-    try: job = space_client().submit(handle_file(path), model, api_name='/analyze')
+    args, api = ((example, model), '/analyze_example') if example else ((handle_file(path), model), '/analyze')
+    try: job = space_client().submit(*args, api_name=api)
     except Exception as e:
         reset_client(); raise SpaceUnavailable(str(e)) from None
     try: return job.result(timeout=TIMEOUT)
@@ -115,49 +142,100 @@ def ask_space(path:str, model:str)->dict:
 VIRIDIS = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
 MAGMA = np.array([[0, 0, 4], [81, 18, 124], [183, 55, 121], [252, 137, 97], [252, 253, 191]], float)
 
-def png_uri(values, lut=MAGMA, flip=True)->str:
-    "A data: URI of a 2-D array drawn through a colour ramp (low rows at the bottom)"
-    a = np.asarray(values, float)
-    a = (a - a.min()) / (np.ptp(a) or 1)
-    pos = a*(len(lut)-1); i = np.minimum(pos.astype(int), len(lut)-2); f = (pos-i)[..., None]
-    rgb = (lut[i]*(1-f) + lut[i+1]*f).astype(np.uint8)
-    buf = io.BytesIO(); Image.fromarray(rgb[::-1] if flip else rgb).save(buf, format='PNG')
+def _palette(lut)->list:
+    "A 256-entry PIL palette interpolated along a colour ramp"
+    x = np.linspace(0, len(lut)-1, 256); i = np.minimum(x.astype(int), len(lut)-2); f = (x-i)[:, None]
+    return (lut[i]*(1-f) + lut[i+1]*f).astype(np.uint8).flatten().tolist()
+
+def _uri(im:Image.Image)->str:
+    buf = io.BytesIO(); im.save(buf, format='PNG', optimize=True)
     return 'data:image/png;base64,' + base64.b64encode(buf.getvalue()).decode()
 
-def waveform_svg(values, duration:float):
-    v = np.asarray(values, float); x = np.linspace(0, 1000, len(v)) if len(v) > 1 else np.zeros(1)
-    pts = ' '.join(f'{a:.1f},{50-48*b:.1f}' for a, b in zip(x, v))
-    return Svg(Polyline(points=pts, fill='none', stroke='currentColor', stroke_width='1'),
-               viewBox='0 0 1000 100', preserveAspectRatio='none', style='width:100%;height:6rem',
-               role='img', aria_label=f'waveform, {duration:.1f} s')
+def png_uri(values, lut=MAGMA, flip=True)->str:
+    "A data: URI of a 2-D array drawn through a colour ramp (low rows at the bottom), as a small 8-bit palette PNG"
+    a = np.asarray(values, float)
+    idx = np.round(255*(a - a.min())/(np.ptp(a) or 1)).astype(np.uint8)
+    im = Image.fromarray(idx[::-1] if flip else idx, 'P'); im.putpalette(_palette(lut))
+    return _uri(im)
 
-def result_view(a:dict, model:str):
+def cam_uri(values)->str:
+    "The class activation map as a tiny cyan PNG whose opacity follows the map; the browser smooths it as it scales it up"
+    a = np.asarray(values, float); a = np.clip(a/(a.max() or 1), 0, 1)[::-1]
+    rgba = np.zeros(a.shape + (4,), np.uint8); rgba[..., 1], rgba[..., 2] = 229, 255; rgba[..., 3] = (200*a**2).astype(np.uint8)
+    return _uri(Image.fromarray(rgba, 'RGBA'))
+
+def pretty(name:str)->str: return name.replace('_', ' ')
+def pct(p:float)->str: return f"{100*p:.0f} %"
+def hz_label(f:float)->str: return f'{f/1000:g} kHz' if f >= 1000 else f'{f:g} Hz'
+
+def verdict_view(a:dict, model:str):
+    "The answer, once: the class and confidence, or 'not sure' with the closest class"
     top = a['predictions'][0]
     if a['label'] == 'uncertain':
-        head = Hgroup(H2('Not sure'), P(f"None of the known sounds fits well. Closest: {top['class'].replace('_', ' ')} "
-                                          f"({100*top['confidence']:.0f} %)"), id='verdict')
-    else: head = Hgroup(H2(f"{a['label'].replace('_', ' ')}"), P(f"{100*top['confidence']:.0f} % confident ({MODELS[model]})"), id='verdict')
-    bars = [Div(Span(p['class'].replace('_', ' ')), Div(Div(cls='bar', style=f"width:{100*p['confidence']:.1f}%")),
-                Span(f"{100*p['confidence']:.0f} %"), cls='row') for p in a['predictions']]
-    w = a['waveform']
+        return Hgroup(H2('Not sure'), P(f"None of the known sounds fits well. Closest: {pretty(top['class'])} ({pct(top['confidence'])})."), id='verdict')
+    return Hgroup(H2(pretty(a['label'])), P(f"{pct(top['confidence'])} confident ({MODELS[model]})"), id='verdict')
+
+def bar_row(name:str, p:float, cls:str='row'):
+    return Div(Span(name), Div(Div(cls='bar', style=f"width:{100*p:.1f}%")), Span(pct(p)), cls=cls)
+
+def spectrogram_view(a:dict):
+    "The spectrogram with Hz and seconds on its axes, and the class activation map over it"
+    spec, (t0, t1) = a['input_spectrogram'], (a['window']['start'], a['window']['end'])
+    n, f = spec['shape'][0], np.asarray(spec.get('frequencies', []), float)
+    yt = [Span(hz_label(t), style=f"bottom:{100*(np.interp(t, f, np.arange(n))+0.5)/n:.1f}%")
+          for t in (100, 500, 1000, 2000, 4000) if len(f) and f[0] <= t <= f[-1]]
+    xt = [Span(f'{t:g} s', style=f'left:{100*(t-t0)/(t1-t0):.1f}%') for t in range(int(np.ceil(t0)), int(t1)+1)]
+    layers = [Img(src=png_uri(spec['values']), cls='viz', id='spectrogram', alt='mel spectrogram')]
+    caption = f'{t0:g}–{t1:g} s of the recording.'
+    if cam := a.get('class_activation'):
+        layers.append(Img(src=cam_uri(cam['values']), cls='cam', id='cam', alt=f"where the network heard {pretty(cam['class'])}"))
+        caption = f"Glowing cyan: where the network heard {pretty(cam['class'])} (class activation map). " + caption
+    return Figure(Div(Div(*yt, cls='yaxis'), Div(*layers, cls='stack'), Div(*xt, cls='xaxis'), cls='plot'), Figcaption(caption))
+
+def waveform_view(w:dict, window:dict):
+    "The waveform, scaled up when quiet, with the analysed window shaded"
+    v = np.asarray(w['values'], float); peak = float(np.abs(v).max()) if len(v) else 0.0
+    gain = 1/peak if 0 < peak < 0.5 else 1.0
+    x = np.linspace(0, 1000, len(v)) if len(v) > 1 else np.zeros(1)
+    pts = ' '.join(f'{a:.1f},{50-48*b:.1f}' for a, b in zip(x, v*gain))
+    d, end = w['duration'] or 1, min(window['end'], w['duration'] or 1)
+    shade = Rect(x=f"{1000*window['start']/d:.1f}", y='0', width=f"{1000*(end-window['start'])/d:.1f}", height='100',
+                 fill='#ffb300', fill_opacity='0.25', id='window')
+    svg = Svg(shade, Polyline(points=pts, fill='none', stroke='currentColor', stroke_width='1', vector_effect='non-scaling-stroke'),
+              viewBox='0 0 1000 100', preserveAspectRatio='none', style='width:100%;height:6rem', role='img', aria_label=f"waveform, {w['duration']:.1f} s")
+    note = f"{w['duration']:.1f} s; shaded: the window analysed ({window['start']:g}–{end:g} s)" + (f"; quiet, shown ×{gain:.0f}" if gain > 1.5 else '')
+    return Figure(svg, Figcaption(note), id='waveform')
+
+def timeline_view(tl:list):
+    "Each window of a long recording: its time, answer and confidence"
+    def name(w): return 'not sure' if w['label'] == 'uncertain' else pretty(w['label'])
+    return Div(H4('Over time'), *[bar_row(f"{w['start']:g}–{w['end']:g} s: {name(w)}", w['predictions'][0]['confidence'],
+                                          'row uncertain' if w['label'] == 'uncertain' else 'row') for w in tl], id='timeline')
+
+def result_view(a:dict, model:str):
     maps = [Figure(Img(src=png_uri(v['values'], VIRIDIS), cls='viz', alt=f'{n} feature map'), Figcaption(f"{n} {v['shape'][0]}×{v['shape'][1]}"))
             for n, v in a['visualization'].items()]
-    return Article(head, H4('Top 5'), *bars,
-                   H4('Spectrogram the model saw'),
-                   Img(src=png_uri(a['input_spectrogram']['values']), cls='viz', id='spectrogram', alt='mel spectrogram'),
-                   H4('Waveform'), waveform_svg(w['values'], w['duration']),
-                   H4('Inside the network'), Div(*maps, cls='maps'), id='analysis')
+    return Article(verdict_view(a, model), H4('Top 5'), *[bar_row(pretty(p['class']), p['confidence']) for p in a['predictions']],
+                   *([timeline_view(a['timeline'])] if a.get('timeline') else []),
+                   H4('What the model heard'), spectrogram_view(a),
+                   H4('Waveform'), waveform_view(a['waveform'], a['window']),
+                   H4('Inside the network'), P('What each stage of the network responds to (the mean over its channels), from fine detail to coarse.', cls='note'),
+                   Div(*maps, cls='maps'), id='analysis')
 
 def problem(msg:str): return Article(P(msg), cls='problem', id='problem', role='alert')
 
 
-def upload_form():
+def upload_form(model:str='esc50'):
+    "The one form: a file (or a recording) or an example, and a model; it works without JavaScript and keeps the chosen model"
     return Form(
-        Label('Audio file', Input(type='file', name='audio', id='audio', accept='audio/*', required=True)),
+        Label('Audio file', Input(type='file', name='audio', id='audio', accept='audio/*')),
         Audio(id='preview', controls=True, style='width:100%;display:none'),
-        Div(Button('Record', type='button', id='rec', cls='secondary', style='display:none'), Small(id='rec-status')),
-        Fieldset(Legend('Model'), *[Label(Input(type='radio', name='model', value=k, checked=k == 'esc50'), v) for k, v in MODELS.items()]),
+        Div(Button('Record', type='button', id='rec', cls='secondary', style='display:none'), Small(id='rec-status', role='status')),
+        Fieldset(Legend('Model'), *[Label(Input(type='radio', name='model', value=k, checked=k == model), v) for k, v in MODELS.items()]),
         Button('Analyze', type='submit', id='analyze'),
+        Div(Small('Or try an example: '), *[Button(e, type='submit', name='example', value=e, cls='outline secondary') for e in EXAMPLES],
+            cls='examples', id='examples'),
+        Small(EXAMPLES_LICENCE, cls='note'),
         Progress(cls='htmx-indicator', id='busy'),
         action='/analyze', method='post', enctype='multipart/form-data',
         hx_post='/analyze', hx_target='#result', hx_encoding='multipart/form-data', hx_indicator='#busy')
@@ -167,11 +245,17 @@ const input = document.getElementById('audio'), player = document.getElementById
 function preview(file){ player.src = URL.createObjectURL(file); player.style.display = 'block'; }
 input.addEventListener('change', () => input.files[0] && preview(input.files[0]));
 const rec = document.getElementById('rec'), status = document.getElementById('rec-status');
+const MIC_PROBLEMS = {NotAllowedError: 'Microphone access was refused: allow it for this site, or choose a file.',
+                      NotFoundError: 'No microphone found: plug one in, or choose a file.',
+                      NotReadableError: 'The microphone is busy in another program: close it there, or choose a file.'};
 if (navigator.mediaDevices && window.MediaRecorder) {
   rec.style.display = 'inline-block'; let recorder = null;
   rec.onclick = async () => {
     if (recorder) { recorder.stop(); return; }
-    const stream = await navigator.mediaDevices.getUserMedia({audio: true}), chunks = [];
+    let stream;
+    try { stream = await navigator.mediaDevices.getUserMedia({audio: true}); }
+    catch (e) { status.textContent = MIC_PROBLEMS[e.name] || `Could not start recording (${e.message || e.name}): choose a file instead.`; return; }
+    const chunks = [];
     recorder = new MediaRecorder(stream);
     recorder.ondataavailable = e => chunks.push(e.data);
     recorder.onstop = () => {
@@ -183,9 +267,9 @@ if (navigator.mediaDevices && window.MediaRecorder) {
   };
 }''')
 
-def page(*result):
+def page(*result, model:str='esc50'):
     return (Title('SonicSight'),
-            Main(Hgroup(H1('SonicSight'), P('Drop a sound, learn what it is.')), upload_form(),
+            Main(Hgroup(H1('SonicSight'), P('Drop a sound, learn what it is.')), upload_form(model),
                  Div(*result, id='result', aria_live='polite'),
                  Footer(Small('Models trained on ESC-50 (K. J. Piczak, CC BY-NC 3.0) and Audio Cats and Dogs.')),
                  PREVIEW_JS, cls='container'))
@@ -205,25 +289,49 @@ async def read_capped(upload, limit:int=MAX_BYTES):
         if len(data) > limit: return None
     return bytes(data)
 
+def shown_name(filename:str)->str:
+    "The user's own file name, to name it in messages (never used as a path)"
+    name = filename.replace('\\', '/').rsplit('/', 1)[-1].strip() or 'that file'
+    return name if len(name) <= 80 else name[:77] + '…'
+
 @rt('/analyze')
-async def post(req, audio: UploadFile = None, model: str = 'esc50'):
-    hx = req.headers.get('HX-Request') == 'true'
-    def answer(frag, status=200): return frag if hx else FtResponse(page(frag), status_code=status)
+async def post(req, audio: UploadFile = None, model: str = 'esc50', example: str = ''):
+    hx, keep = req.headers.get('HX-Request') == 'true', model if model in MODELS else 'esc50'
+    def answer(frag, status=200, again=False):
+        "The fragment for htmx; without JavaScript the whole page, keeping the model, and saying the file must be chosen again"
+        if hx: return frag
+        if again: frag = Div(frag, P('Choose the file again: browsers do not keep it after sending.', cls='note'))
+        return FtResponse(page(frag, model=keep), status_code=status)
     if model not in MODELS: return answer(problem('Choose one of the models.'), 400)
-    if audio is None or not getattr(audio, 'filename', None): return answer(problem('Choose an audio file first.'), 400)
+    if example: return await analyze_example(example, model, answer)
+    if audio is None or not getattr(audio, 'filename', None): return answer(problem('Choose an audio file, record one, or try an example.'), 400)
+    name = shown_name(audio.filename)
     data = await read_capped(audio)
-    if data is None: return answer(problem(f'That file is too big: the limit is {MAX_BYTES//(1024*1024)} MB.'), 413)
-    if not data: return answer(problem('That file is empty.'), 400)
+    if data is None: return answer(problem(f'{name} is too big: the limit is {MAX_BYTES//(1024*1024)} MB.'), 413, again=True)
+    if not data: return answer(problem(f'{name} is empty.'), 400, again=True)
     suffix = audio_suffix(data[:64])
-    if suffix is None: return answer(problem('That is not an audio file we can read (WAV, FLAC, OGG, MP3, M4A or WebM).'), 415)
+    if suffix is None: return answer(problem(f'{name} is not an audio file we can read (WAV, FLAC, OGG, MP3, M4A or WebM).'), 415, again=True)
     with tempfile.TemporaryDirectory(prefix='sonicsight-') as d:
         path = os.path.join(d, 'upload' + suffix)
         with open(path, 'wb') as f: f.write(data)
         try: a = await asyncio.to_thread(ask_space, path, model)
-        except SpaceUnavailable: return answer(problem('The SonicSight service is unavailable right now. Please try again in a minute.'), 503)
-        except SpaceSlow: return answer(problem(f'The SonicSight service did not answer within {TIMEOUT:.0f} s. Please try again.'), 504)
-        except SpaceRefused as e: return answer(problem(str(e) or 'The service could not analyse that file.'), 422)
+        except (SpaceUnavailable, SpaceSlow) as e: return answer(*space_problem(e), again=True)
+        except SpaceRefused as e:
+            log.info('the Space refused %s: %s', name, e)
+            return answer(problem(str(e).replace(os.path.basename(path), name) or f'The service could not analyse {name}.'), 422, again=True)
     return answer(result_view(a, model))
+
+def space_problem(e:Exception)->tuple:
+    "The message and status for a Space that is down (503) or slow (504)"
+    if isinstance(e, SpaceSlow): return problem(f'The SonicSight service did not answer within {TIMEOUT:.0f} s. Please try again.'), 504
+    return problem('The SonicSight service is unavailable right now. Please try again in a minute.'), 503
+
+async def analyze_example(example:str, model:str, answer):
+    if example not in EXAMPLES: return answer(problem('Choose one of the examples.'), 400)
+    try: a = await asyncio.to_thread(ask_space, None, model, example)
+    except (SpaceUnavailable, SpaceSlow) as e: return answer(*space_problem(e))
+    except SpaceRefused as e: return answer(problem(str(e) or 'The service could not analyse that example.'), 422)
+    return answer(Div(P(f'Example: {example}', cls='note'), result_view(a, model)))
 
 
 if __name__ == '__main__':

@@ -10,17 +10,18 @@ import argparse, io, json, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['cmd_predict', 'analysis_images', 'save_analysis_pngs', 'cmd_analyze', 'cmd_evaluate', 'cmd_train', 'cmd_ensemble',
-           'cmd_spectrograms', 'cmd_download', 'cmd_serve', 'parser', 'main']
+__all__ = ['cmd_predict', 'cmd_analyze', 'cmd_evaluate', 'cmd_train', 'cmd_ensemble', 'cmd_spectrograms', 'cmd_download',
+           'cmd_serve', 'parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #d117da60
 def _err(msg:str): print(f"sonicsight: {msg}", file=sys.stderr)
 
 def _table(res:dict)->str:
-    head = f"{res['file']}: {res['label']}" + (f"  ({res['duration']:.1f} s)" if 'duration' in res else '')
-    lines = [head] + [f"  {p['class']:<20} {100*p['confidence']:5.1f} %" for p in res['predictions']]
+    from sonicsight.inference import pretty
+    head = f"{res['file']}: {pretty(res['label'])}" + (f"  ({res['duration']:.1f} s)" if 'duration' in res else '')
+    lines = [head] + [f"  {pretty(p['class']):<20} {100*p['confidence']:5.1f} %" for p in res['predictions']]
     for w in res.get('timeline', []):
-        lines.append(f"  {w['start']:7.1f}-{w['end']:<7.1f} {w['label']:<20} {100*w['predictions'][0]['confidence']:5.1f} %")
+        lines.append(f"  {w['start']:7.1f}-{w['end']:<7.1f} {pretty(w['label']):<20} {100*w['predictions'][0]['confidence']:5.1f} %")
     return '\n'.join(lines)
 
 def cmd_predict(args)->int:
@@ -36,45 +37,15 @@ def cmd_predict(args)->int:
     return 1 if failed else 0
 
 # %% ../nbs/06_cli.ipynb #4fabcec9
-def _fig_to_image(fig):
-    from PIL import Image
-    import matplotlib.pyplot as plt
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=100); plt.close(fig); buf.seek(0)
-    return Image.open(buf).convert('RGB')
-
-def analysis_images(a:dict, cmap:str='magma')->dict:
-    "PIL images of the spectrogram, waveform and feature maps of an analysis dict"
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt, numpy as np
-    imgs = {}
-    S = np.array(a['input_spectrogram']['values'])
-    fig, ax = plt.subplots(figsize=(8, 3)); ax.imshow(S, origin='lower', aspect='auto', cmap=cmap)
-    ax.set_title(f"what the model heard ({a['window']['start']:.1f}-{a['window']['end']:.1f} s)"); ax.set_xlabel('frame'); ax.set_ylabel('mel band')
-    fig.tight_layout(); imgs['spectrogram'] = _fig_to_image(fig)
-    w = a['waveform']; t = np.linspace(0, w['duration'], len(w['values']))
-    fig, ax = plt.subplots(figsize=(8, 2)); ax.plot(t, w['values'], lw=0.6); ax.set_xlabel('time (s)'); ax.set_ylim(-1.05, 1.05)
-    fig.tight_layout(); imgs['waveform'] = _fig_to_image(fig)
-    viz = a['visualization']
-    fig, axs = plt.subplots(1, len(viz), figsize=(2.6*len(viz), 2.4))
-    for ax,(n,v) in zip(np.atleast_1d(axs), viz.items()):
-        ax.imshow(np.array(v['values']), origin='lower', aspect='auto', cmap='viridis'); ax.set_title(f"{n} {v['shape'][0]}×{v['shape'][1]}", fontsize=9); ax.axis('off')
-    fig.tight_layout(); imgs['feature_maps'] = _fig_to_image(fig)
-    return imgs
-
-def save_analysis_pngs(a:dict, out)->list[Path]:
-    "Write spectrogram.png, waveform.png and feature_maps.png for an analysis dict"
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n,im in analysis_images(a).items(): im.save(p := out/f'{n}.png'); paths.append(p)
-    return paths
-
 def cmd_analyze(args)->int:
     from sonicsight.inference import load_model
     from sonicsight.audio import AudioDecodeError
     clf = load_model(args.model)
     try: a = clf.analyze(args.file, top_k=args.top_k, threshold=args.threshold)
     except AudioDecodeError as e: _err(str(e)); return 1
-    if args.out: save_analysis_pngs(a, args.out)
+    if args.out:
+        from sonicsight.viz import save_analysis_pngs
+        save_analysis_pngs(a, args.out)
     if args.json: print(json.dumps(a))
     else:
         print(_table(a))

@@ -11,17 +11,20 @@ from fastcore.basics import patch
 from pathlib import Path
 import numpy as np
 from .audio import AudioConfig, AudioDecodeError, load_audio, window_starts, fix_length
-from .spectrogram import log_mel, spec_to_array, model_input
+from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies
 from .data import OTHER
 
 # %% auto #0
-__all__ = ['MODELS_DIR', 'SHIPPED', 'UNCERTAIN', 'BACKGROUND', 'model_path', 'Classifier', 'waveform_summary', 'load_model']
+__all__ = ['MODELS_DIR', 'SHIPPED', 'UNCERTAIN', 'EXAMPLES_DIR', 'EXAMPLES', 'BACKGROUND', 'model_path', 'example_clips',
+           'pretty', 'Classifier', 'waveform_summary', 'load_model']
 
 # %% ../nbs/04_inference.ipynb #3877123e
 import sonicsight
 MODELS_DIR = Path(sonicsight.__file__).parent/'models'
 SHIPPED = ('esc50', 'cats-dogs')
 UNCERTAIN = 'uncertain'
+EXAMPLES_DIR = Path(sonicsight.__file__).parent/'examples'
+EXAMPLES = ('dog', 'crying_baby', 'rooster', 'rain', 'sea_waves', 'crackling_fire', 'rain-dog-rooster')
 BACKGROUND = OTHER  # the class a model learns for "none of the sounds it names"
 
 def model_path(name_or_path)->Path:
@@ -29,6 +32,14 @@ def model_path(name_or_path)->Path:
     p = MODELS_DIR/f'{name_or_path}.pkl' if str(name_or_path) in SHIPPED else Path(name_or_path)
     if not p.is_file(): raise FileNotFoundError(f"model {name_or_path!r} not found ({p}); use one of {', '.join(SHIPPED)} or a path to an exported .pkl")
     return p
+
+def example_clips()->dict:
+    "The bundled example clips (CC BY, see `examples/ATTRIBUTION.md`) by what they are: 'dog', 'crying baby', …, 'rain, dog, rooster'"
+    return {pretty(n).replace('-', ', '): EXAMPLES_DIR/f'{n}.flac' for n in EXAMPLES}
+
+def pretty(name:str)->str:
+    "A class name for people: 'crying_baby' -> 'crying baby'"
+    return name.replace('_', ' ')
 
 # %% ../nbs/04_inference.ipynb #442bc286
 def _onnx_runner(path:Path):
@@ -54,7 +65,7 @@ def _torch_runner(path:Path, device:str):
     net = ProbsAndMaps(learn.model.float().eval().to(device))
     def run(x:np.ndarray, maps:bool=False):
         with torch.inference_mode(): out = [t.float().cpu().numpy() for t in net(torch.from_numpy(x).to(device))]
-        return out[0], dict(zip(net.map_names, out[1:])) if maps else {}
+        return out[0], dict(zip(net.output_names[1:], out[1:])) if maps else {}
     return run, list(learn.dls.vocab)
 
 def _has_onnxruntime()->bool:
@@ -137,20 +148,24 @@ def decide(self:Classifier, probs:np.ndarray, threshold:float|None=None)->str:
 
 # %% ../nbs/04_inference.ipynb #16d4ac3c
 @patch
-def predict(self:Classifier, src, # Path, bytes or file object
-            top_k:int=5, threshold:float|None=None, overlap:float=0.5,
-            name:str|None=None, # Name to report and to use in error messages
-           )->dict:
-    "Top-k classes for one audio file, with a timeline of windows for long recordings"
-    y, starts, probs = self.window_probs(src, overlap, name=name)
+def _summary(self:Classifier, y:np.ndarray, starts:np.ndarray, probs:np.ndarray, top_k:int, threshold:float|None, file:str)->dict:
+    "The decision, top-k and timeline of per-window probabilities: what `predict` returns and `analyze` starts from"
     mean = probs.mean(0)
-    res = {'file': _name(src, name), 'label': self.decide(mean, threshold), 'predictions': self._ranked(mean, top_k),
+    res = {'file': file, 'label': self.decide(mean, threshold), 'predictions': self._ranked(mean, top_k),
            'duration': round(len(y)/self.cfg.sample_rate, 3)}
     if len(starts)>1:
         res['timeline'] = [{'start': round(float(s), 3), 'end': round(float(min(s+self.cfg.clip_seconds, res['duration'])), 3),
                             'label': self.decide(p, threshold), 'predictions': self._ranked(p, min(top_k, 3))}
                            for s,p in zip(starts, probs)]
     return res
+
+@patch
+def predict(self:Classifier, src, # Path, bytes or file object
+            top_k:int=5, threshold:float|None=None, overlap:float=0.5,
+            name:str|None=None, # Name to report and to use in error messages
+           )->dict:
+    "Top-k classes for one audio file, with a timeline of windows for long recordings"
+    return self._summary(*self.window_probs(src, overlap, name=name), top_k, threshold, _name(src, name))
 
 def _name(src, name):
     return name or (str(src) if isinstance(src, (str, Path)) else '<audio>')
@@ -179,31 +194,40 @@ def _pool_to(a:np.ndarray, max_h:int=128, max_w:int=256)->np.ndarray:
     h, w = a.shape[0]//fh*fh, a.shape[1]//fw*fw  # whole blocks only; a partial last block is dropped
     return a[:h,:w].reshape(h//fh, fh, w//fw, fw).mean((1,3))
 
+def _rounded(a:np.ndarray, decimals:int)->list:
+    "Nested lists of `a` rounded to `decimals`, whole numbers as ints: the JSON stays short"
+    if decimals==0: return np.rint(a).astype(int).tolist()
+    # through float64: a rounded float32 prints as its nearest double, 0.1 as 0.10000000149011612
+    return np.round(np.asarray(a, np.float64), decimals).tolist()
+
+def _grid(a:np.ndarray, decimals:int)->dict: return {'shape': list(a.shape), 'values': _rounded(a, decimals)}
+
 def waveform_summary(y:np.ndarray, sr:int, max_points:int=2000)->dict:
     "At most `max_points` samples: the signed peak of each span"
     duration, n = len(y)/sr, math.ceil(len(y)/max_points)
     if n>1:
         spans = np.pad(y, (0, -len(y)%n)).reshape(-1, n)
         y = spans[np.arange(len(spans)), np.abs(spans).argmax(1)]
-    return {'values': np.round(y, 4).tolist(), 'sample_rate': sr, 'duration': round(duration, 3)}
+    return {'values': _rounded(y, 3), 'sample_rate': sr, 'duration': round(duration, 3)}
 
 # %% ../nbs/04_inference.ipynb #fb33032f
 @patch
 def analyze(self:Classifier, src, top_k:int=5, threshold:float|None=None, name:str|None=None)->dict:
-    "Predictions, feature maps, input spectrogram and waveform of one file, JSON-serialisable"
+    "`predict`'s answer plus feature maps, class activation map, input spectrogram and waveform of one file, JSON-serialisable"
     y, starts, probs = self.window_probs(src, name=name)
-    mean = probs.mean(0); top = int(np.argmax(mean))
-    best = int(np.argmax(probs[:, top]))  # the window that shows the answer most clearly
-    win = fix_length(y, self.cfg.clip_samples, int(starts[best]*self.cfg.sample_rate))
+    res = self._summary(y, starts, probs, top_k, threshold, _name(src, name))
+    top = self.classes.index(res['predictions'][0]['class'])  # the class shown first, also when the answer is 'uncertain'
+    best = int(np.argmax(probs[:, top]))  # the window that shows it most clearly
+    win = fix_length(y, self.cfg.clip_samples, int(round(starts[best]*self.cfg.sample_rate)))
     S = log_mel(win, self.cfg)
     _, maps = self._run(self._scaled(spec_to_array(S, self.cfg)[None]), maps=True)
-    viz = {n: {'shape': list(p.shape), 'values': np.round(p, 4).tolist()} for n,a in maps.items() for p in [_pool_to(a[0])]}
-    S_small = np.round(S, 2)
-    return {'file': _name(src, name), 'label': self.decide(mean, threshold), 'predictions': self._ranked(mean, top_k),
-            'visualization': viz,
-            'input_spectrogram': {'shape': list(S_small.shape), 'values': S_small.tolist()},
-            'waveform': waveform_summary(y, self.cfg.sample_rate),
-            'window': {'start': float(starts[best]), 'end': float(starts[best]+self.cfg.clip_seconds)}}
+    cam = maps.pop('cam', None)  # ONNX files exported before class maps existed have none
+    res['visualization'] = {n: _grid(_pool_to(a[0]), 2) for n,a in maps.items()}
+    if cam is not None: res['class_activation'] = {'class': self.classes[top], **_grid(cam[0, top], 3)}
+    res['input_spectrogram'] = {**_grid(S, 0), 'frequencies': _rounded(mel_frequencies(self.cfg), 0)}
+    res['waveform'] = waveform_summary(y, self.cfg.sample_rate)
+    res['window'] = {'start': round(float(starts[best]), 3), 'end': round(float(starts[best]+self.cfg.clip_seconds), 3)}
+    return res
 
 # %% ../nbs/04_inference.ipynb #4770211a
 _cache = {}

@@ -1,4 +1,4 @@
-"""The app behind the Hugging Face Space and `sonicsight serve`: upload or record a sound, see what it is, the spectrogram the model saw, the waveform and the feature maps; named API endpoints `/predict` and `/analyze` for `gradio_client`.
+"""The app behind the Hugging Face Space and `sonicsight serve`: upload or record a sound, see what it is, where in the spectrogram the network heard it, the waveform, the timeline of a long recording and the feature maps; named API endpoints `/predict`, `/analyze` and `/analyze_example` for `gradio_client`.
 
 Docs: https://sonicsight.github.io/sonicsight/space.html.md"""
 
@@ -6,101 +6,111 @@ Docs: https://sonicsight.github.io/sonicsight/space.html.md"""
 
 # %% ../nbs/07_space.ipynb #d27e5026
 from __future__ import annotations
-import os
+import logging, os
 from pathlib import Path
 import gradio as gr
 from .audio import AudioDecodeError, load_audio
-from .inference import load_model, SHIPPED, UNCERTAIN
-from .cli import analysis_images
+from .inference import load_model, SHIPPED, UNCERTAIN, example_clips, pretty
+from .viz import analysis_images, verdict
 from .spectrogram import keep_freed_memory
 
 # %% auto #0
-__all__ = ['MAX_FILE_SIZE', 'MAX_SECONDS', 'MODEL_CHOICES', 'EXAMPLES', 'predict', 'analyze', 'verdict_markdown',
-           'analyze_for_ui', 'example_files', 'build_app', 'preload', 'main']
+__all__ = ['MAX_FILE_SIZE', 'MAX_SECONDS', 'MODEL_CHOICES', 'log', 'EXAMPLES_LICENCE', 'predict', 'analyze', 'examples',
+           'analyze_example', 'verdict_markdown', 'analyze_for_ui', 'build_app', 'preload', 'main']
 
 # %% ../nbs/07_space.ipynb #e45679a6
 MAX_FILE_SIZE = '10mb'
 MAX_SECONDS = 600
 MODEL_CHOICES = [('ESC-50: 50 everyday sounds', 'esc50'), ('Cats vs dogs', 'cats-dogs')]
+log = logging.getLogger('sonicsight.space')
 
 def _models_dir_model(name:str):
     "A model from `$SONICSIGHT_MODELS` (e.g. the Space's own `models/`) if there, else the shipped one"
     d = os.environ.get('SONICSIGHT_MODELS')
     return Path(d)/f'{name}.pkl' if d and (Path(d)/f'{name}.pkl').exists() else name
 
-def _audio(path, model:str):
-    "Decode an upload for `model`, turning every user mistake into a `gr.Error`"
-    if not path: raise gr.Error("No audio: upload a file or record from the microphone.")
+def _model(model:str):
     if model not in SHIPPED: raise gr.Error(f"Unknown model {model!r}: choose one of {', '.join(SHIPPED)}.")
-    clf = load_model(_models_dir_model(model))
-    name = Path(path).name
+    return load_model(_models_dir_model(model))
+
+def _audio(path, model:str):
+    "Decode an upload for `model`, turning every user mistake into a `gr.Error` that names the file"
+    if not path: raise gr.Error("No audio: upload a file or record from the microphone.")
+    clf, name = _model(model), Path(path).name
     try: y = load_audio(path, clf.cfg.sample_rate, name=name)
-    except AudioDecodeError as e: raise gr.Error(f"Could not read {name}: {e.reason}.") from None
+    except AudioDecodeError as e:
+        if e.detail: log.warning('%s: %s (%s)', name, e.reason, e.detail)  # the decoder's words go to the log, not to people
+        raise gr.Error(f"Could not read {name}: {e.reason}.") from None
     if len(y) > MAX_SECONDS*clf.cfg.sample_rate:
         raise gr.Error(f"{name} is {len(y)/clf.cfg.sample_rate/60:.1f} minutes long; the limit is {MAX_SECONDS//60} minutes.")
     return clf, y, name
 
 # %% ../nbs/07_space.ipynb #7d5e64b3
 def predict(audio:str, model:str='esc50')->dict:
-    "Top-5 classes and confidences of an audio file, as a `gr.Label` dict"
+    "The decision ('uncertain' included), top 5, duration and timeline of an audio file"
     clf, y, name = _audio(audio, model)
-    return {p['class']: p['confidence'] for p in clf.predict(y, top_k=5, name=name)['predictions']}
+    return clf.predict(y, top_k=5, name=name)
 
 def analyze(audio:str, model:str='esc50')->dict:
-    "The analysis JSON: predictions, label, feature maps, input spectrogram, waveform"
+    "`predict`'s answer plus class activation map, feature maps, input spectrogram and waveform"
     clf, y, name = _audio(audio, model)
     return clf.analyze(y, top_k=5, name=name)
 
+def examples()->list[str]:
+    "Names of the bundled example clips"
+    return list(example_clips())
+
+def analyze_example(name:str, model:str='esc50')->dict:
+    "`analyze` of the bundled example clip `name` (one of `examples()`)"
+    clips = example_clips()
+    if name not in clips: raise gr.Error(f"Unknown example {name!r}: choose one of {', '.join(clips)}.")
+    return _model(model).analyze(clips[name], top_k=5, name=clips[name].name)
+
 # %% ../nbs/07_space.ipynb #9f2e2baa
 def verdict_markdown(a:dict)->str:
-    "One line for people: the label and its confidence, or the uncertain answer"
+    "The answer for people, once: the class and its confidence, or 'not sure' with the closest class"
     top = a['predictions'][0]
-    if a['label']==UNCERTAIN:
-        return f"### Not sure: none of the known sounds fits well\nclosest: {top['class']} ({100*top['confidence']:.0f} %)"
-    return f"### {a['label'].replace('_', ' ')}: {100*top['confidence']:.0f} %"
+    if a['label']==UNCERTAIN: return f"### Not sure\nNone of the known sounds fits well: the closest is {pretty(top['class'])}, {100*top['confidence']:.0f} %."
+    return f"### {verdict(a)}"
 
 def analyze_for_ui(audio, model):
-    a = analyze(audio, model)
+    "Everything the page shows for one file; a user mistake becomes the message in place of the answer (no toast that vanishes)"
+    try: a = analyze(audio, model)
+    except gr.Error as e: return (f"### Could not analyse that\n{e.message}", None, None, None, gr.Image(visible=False), None)
     imgs = analysis_images(a)
-    return (verdict_markdown(a), {p['class']: p['confidence'] for p in a['predictions']},
-            imgs['spectrogram'], imgs['waveform'], imgs['feature_maps'])
+    return (verdict_markdown(a), {pretty(p['class']): p['confidence'] for p in a['predictions']}, imgs['spectrogram'], imgs['waveform'],
+            gr.Image(imgs.get('timeline'), visible='timeline' in imgs), imgs['feature_maps'])
 
 # %% ../nbs/07_space.ipynb #617c6c3c
-EXAMPLES = [('1-100032-A-0', 'dog'), ('1-115545-A-48', 'fireworks'), ('1-17367-A-10', 'rain'), ('1-30226-A-0', 'dog')]
-
-def example_files()->list[list]:
-    "Example clips found in `examples/` beside the app or in the ESC-50 data folder"
-    from sonicsight.data import data_root
-    found = []
-    for stem,_ in EXAMPLES:
-        for d in (Path('examples'), data_root()/'esc50'/'audio'):
-            hits = sorted(d.glob(f'{stem}.*')) if d.is_dir() else []
-            if hits: found.append([str(hits[0]), 'esc50']); break
-    return found
+EXAMPLES_LICENCE = ('Examples: ESC-10 clips from fold 5 (not trained on) of ESC-50, K. J. Piczak, CC BY 3.0; '
+                    'sources on Freesound, credited in examples/ATTRIBUTION.md of the sonicsight package')
 
 def build_app()->gr.Blocks:
     "The SonicSight Gradio app"
     with gr.Blocks(title='SonicSight', delete_cache=(3600, 3600)) as demo:
-        gr.Markdown("# SonicSight\nDrop a sound (or record one) and learn what it is, with the spectrogram the model saw and a look inside the network.")
+        gr.Markdown("# SonicSight\nDrop a sound (or record one) and learn what it is, where the network heard it, and a look inside the network.")
         with gr.Row():
             with gr.Column(scale=1):
                 audio = gr.Audio(type='filepath', sources=['upload', 'microphone'], label='Audio')
                 model = gr.Radio(MODEL_CHOICES, value='esc50', label='Model')
                 btn = gr.Button('Analyze', variant='primary')
+                examples = gr.Column()  # filled below, once the outputs exist: near the top, analysed on click
             with gr.Column(scale=1):
-                verdict = gr.Markdown()
-                label = gr.Label(num_top_classes=5, label='Top 5')
-        spec = gr.Image(label='Spectrogram the model saw', type='pil')
-        wave = gr.Image(label='Waveform', type='pil')
-        fmaps = gr.Image(label='Feature maps (mean over channels)', type='pil')
-        if ex := example_files():
-            gr.Examples(ex, [audio, model], label='Examples from ESC-50 (K. J. Piczak, CC BY-NC 3.0; these clips are in the CC BY 3.0 ESC-10 subset)')
-        btn.click(analyze_for_ui, [audio, model], [verdict, label, spec, wave, fmaps], api_visibility='private')
-        api_out_label, api_out_json = gr.Label(visible=False), gr.JSON(visible=False)
-        api_predict, api_analyze = gr.Button(visible=False), gr.Button(visible=False)
-        api_predict.click(predict, [audio, model], api_out_label, api_name='predict')
-        api_analyze.click(analyze, [audio, model], api_out_json, api_name='analyze')
-        gr.Markdown("EfficientNet-Lite0 models fine-tuned from ImageNet weights on ESC-50 (CC BY-NC 3.0) and Audio Cats and Dogs. API: `/predict`, `/analyze` (see the README).")
+                answer = gr.Markdown(elem_id='verdict')
+                top5 = gr.Label(num_top_classes=5, label='Top 5', show_heading=False)
+        def picture(label, **kw):  # the figure's own title names it: no panel label drawn over that title
+            return gr.Image(label=label, show_label=False, type='pil', buttons=['download'], **kw)
+        outputs = [answer, top5, picture('Spectrogram the model saw', elem_id='spectrogram'), picture('Waveform'),
+                   picture('Over time', visible=False, elem_id='timeline'), picture('Feature maps')]
+        clips = example_clips()
+        with examples:
+            gr.Examples([[str(p), 'esc50'] for p in clips.values()], [audio, model], outputs, analyze_for_ui, run_on_click=True,
+                        example_labels=list(clips), label='Examples: click one', api_visibility='private')
+        btn.click(analyze_for_ui, [audio, model], outputs, api_visibility='private')
+        api_json, example_name = gr.JSON(visible=False), gr.Textbox(visible=False)
+        for fn, inputs in ((predict, [audio, model]), (analyze, [audio, model]), (analyze_example, [example_name, model])):
+            gr.Button(visible=False).click(fn, inputs, api_json, api_name=fn.__name__)
+        gr.Markdown(EXAMPLES_LICENCE + ".\n\nEfficientNet-Lite0 models fine-tuned from ImageNet weights on ESC-50 (CC BY-NC 3.0) and Audio Cats and Dogs. API: `/predict`, `/analyze`, `/analyze_example` (see the README).")
     demo.queue(default_concurrency_limit=2, max_size=64)
     return demo
 

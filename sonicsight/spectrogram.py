@@ -14,9 +14,10 @@ from PIL import Image
 from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_windows
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'power_spectrogram', 'log_mel',
-           'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes', 'file_to_images',
-           'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many', 'colorize', 'plot_spectrogram']
+__all__ = ['AUDIO_EXTS', 'CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram',
+           'log_mel', 'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes',
+           'file_to_images', 'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many', 'colorize',
+           'plot_spectrogram']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -41,6 +42,11 @@ def mel_filterbank(cfg:AudioConfig)->np.ndarray:
     upper = (edges[2:,None] - fft_freqs[None]) / np.diff(edges)[1:,None]
     fb = np.maximum(0, np.minimum(lower, upper)) * (2/(edges[2:]-edges[:-2]))[:,None]
     return fb.astype(np.float32)
+
+# %% ../nbs/01_spectrogram.ipynb #f6511d20
+def mel_frequencies(cfg:AudioConfig)->np.ndarray:
+    "Centre frequency in Hz of each mel band, lowest first: the y axis of a spectrogram"
+    return mel_to_hz(np.linspace(hz_to_mel(cfg.fmin), hz_to_mel(min(cfg.fmax, cfg.sample_rate/2)), cfg.n_mels+2))[1:-1]
 
 # %% ../nbs/01_spectrogram.ipynb #a6ca1753
 @lru_cache(maxsize=8)

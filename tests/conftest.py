@@ -26,7 +26,10 @@ def esc50_clip(esc50_dir, meta, category, fold=5, i=0)->Path:
     return esc50_dir/'audio'/(Path(name).stem + '.flac')
 
 @pytest.fixture(scope='session')
-def dog_clip(esc50_dir, esc50_meta): return esc50_clip(esc50_dir, esc50_meta, 'dog')
+def dog_clip():
+    "The bundled dog example (ESC-50 5-203128-A-0, CC0 source): tests that need one real clip run without ../shared"
+    from sonicsight.inference import example_clips
+    return example_clips()['dog']
 
 def free_port()->int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]

@@ -58,18 +58,73 @@ def test_client_file_name_never_becomes_a_path(client, fe, tmp_path, monkeypatch
     post(client, b'fLaC' + bytes(100), name='../../etc/passwd.wav')
     assert Path(seen['path']).name == 'upload.flac'
 
-def test_space_down_is_a_clear_message(client, fe, dog_clip):
-    fe.SPACE = f'http://127.0.0.1:{free_port()}/'; fe.reset_client()
+@pytest.fixture()
+def use_space(fe, monkeypatch):
+    "Point the frontend at `url` for one test only"
+    def use(url): monkeypatch.setattr(fe, 'SPACE', url); fe.reset_client()
+    yield use
+    fe.reset_client()
+
+def test_space_down_is_a_clear_message(client, fe, dog_clip, use_space):
+    use_space(f'http://127.0.0.1:{free_port()}/')
     r = post(client, dog_clip.read_bytes(), hx=False)
     assert r.status_code == 503 and 'service is unavailable' in r.text
 
-def test_analysis_through_the_real_space(client, fe, space_url, dog_clip):
-    fe.SPACE = space_url; fe.reset_client()
+def test_analysis_through_the_real_space(client, fe, space_url, dog_clip, use_space):
+    use_space(space_url)
     r = post(client, dog_clip.read_bytes(), name='anything.bin')
     assert r.status_code == 200 and '<h2>dog</h2>' in r.text and 'id="spectrogram"' in r.text
     assert fe.space_client() is fe.space_client()
     r = post(client, b'RIFF\x00\x00\x00\x00WAVEjunk' + bytes(500))
     assert 'Could not read' in r.text and 'problem' in r.text
+
+def test_errors_name_the_users_file_without_decoder_jargon(client, space_url, dog_clip, use_space):
+    use_space(space_url)
+    r = post(client, dog_clip.read_bytes()[:3000], name='cat.flac')
+    assert 'Could not read cat.flac: truncated or corrupt audio.' in r.text
+    assert 'upload.flac' not in r.text and 'decoder' not in r.text
+    assert 'my notes.txt is not an audio file' in post(client, b'hello there', name='C:\\Users\\me\\my notes.txt').text
+
+def test_examples_long_and_uncertain_through_the_real_space(client, space_url, use_space):
+    use_space(space_url)
+    r = client.post('/analyze', data={'model': 'esc50', 'example': 'rain, dog, rooster'}, headers={'HX-Request': 'true'})
+    assert r.status_code == 200 and '<h2>dog</h2>' in r.text
+    assert 'id="timeline"' in r.text and r.text.count('s: rain') == 1 and 'id="cam"' in r.text and 'where the network heard dog' in r.text
+    r = client.post('/analyze', data={'model': 'esc50', 'example': 'crackling fire'}, headers={'HX-Request': 'true'})
+    assert '<h2>Not sure</h2>' in r.text and 'id="timeline"' not in r.text
+    assert 'Choose one of the examples' in client.post('/analyze', data={'model': 'esc50', 'example': '../x'}).text
+
+def test_examples_and_models_are_the_spaces(fe):
+    from sonicsight import space
+    from sonicsight.inference import SHIPPED
+    assert fe.EXAMPLES == tuple(space.examples()) and tuple(fe.MODELS) == SHIPPED
+
+def test_no_javascript_form_keeps_the_model_and_says_to_pick_the_file_again(client):
+    r = post(client, b'hello', name='dog.wav', model='cats-dogs', hx=False)
+    assert r.status_code == 415
+    assert 'value="cats-dogs" checked' in r.text and 'value="esc50" checked' not in r.text
+    assert 'Choose the file again' in r.text
+
+def test_assets_are_served_from_the_app_pinned_with_licences(client, fe):
+    import re
+    page = client.get('/').text
+    hosts = set(re.findall(r'(?:src|href)="(?:https?:)?//([^/"]+)', page))
+    assert hosts <= {'testserver'}, f'the page points the browser at {hosts}'  # FastHTML's canonical link names the site itself
+    for asset in fe.ASSETS:
+        assert f'/static/{asset}' in page
+        r = client.get(f'/static/{asset}')
+        assert r.status_code == 200 and len(r.content) > 10_000
+    assert (fe.STATIC/'LICENSE.htmx').is_file() and (fe.STATIC/'LICENSE.pico').is_file()
+
+def test_only_static_folder_is_served(client, monkeypatch):
+    monkeypatch.chdir(ROOT/'frontend')  # where Piku runs the app
+    for leak in ('/cloudflared-config.yml', '/requirements.txt', '/static/../ENV', '/static/..%2FENV'):
+        assert client.get(leak).status_code == 404, leak
+
+def test_quiet_waveform_is_scaled_and_window_marked(fe):
+    w = {'values': [0.0, 0.05, -0.1, 0.02], 'duration': 18.0, 'sample_rate': 16_000}
+    html = fe.to_xml(fe.waveform_view(w, {'start': 5.0, 'end': 10.0}))
+    assert 'quiet, shown ×10' in html and 'x="277.8"' in html and 'width="277.8"' in html
 
 def test_session_key_comes_from_the_environment_never_from_git(monkeypatch):
     import subprocess
