@@ -13,7 +13,8 @@ bench is where that choice was measured.
 import argparse, time
 import torch
 from fastai.vision.all import *
-from sonicsight.train import spec_dls, make_learner, CPUBFloat16, cache_root
+from sonicsight.data import cache_root
+from sonicsight.train import spec_dls, make_learner, CPUBFloat16
 from sonicsight.data import esc50_table
 
 class TrainTimer(Callback):

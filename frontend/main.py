@@ -29,18 +29,19 @@ STATIC = Path(__file__).resolve().parent/'static'
 ASSETS = ('pico-2.1.1.min.css', 'htmx-2.0.7.min.js')  # pinned copies with their licences: no CDN (see static/README.md)
 log = logging.getLogger('sonicsight.frontend')
 
-# Container signatures of what the Space can decode; the suffix is ours, never the client's file name.
-SIGNATURES = [(0, b'RIFF', 8, b'WAVE', '.wav'), (0, b'fLaC', 0, b'', '.flac'), (0, b'OggS', 0, b'', '.ogg'),
-              (0, b'ID3', 0, b'', '.mp3'), (4, b'ftyp', 0, b'', '.m4a'), (0, b'\x1aE\xdf\xa3', 0, b'', '.webm'),
-              (0, b'FORM', 8, b'AIFF', '.aiff')]
+# Container signatures of what the Space can decode, as `sonicsight.audio.sniff_format` reads them (a test keeps the two
+# in step); the suffix is ours, never the client's file name.
+SIGNATURES = [(0, b'RIFF', 8, b'WAVE', '.wav'), (0, b'RF64', 8, b'WAVE', '.wav'), (0, b'FORM', 0, b'', '.aiff'),
+              (0, b'fLaC', 0, b'', '.flac'), (0, b'OggS', 0, b'', '.ogg'), (0, b'ID3', 0, b'', '.mp3'),
+              (0, b'\x1aE\xdf\xa3', 0, b'', '.webm'), (0, b'.snd', 0, b'', '.au'), (4, b'ftyp', 0, b'', '.m4a')]
 
 def audio_suffix(head:bytes):
     "File suffix for audio recognised by its first bytes, or None"
     for off, magic, off2, magic2, suffix in SIGNATURES:
         if head[off:off+len(magic)] == magic and head[off2:off2+len(magic2)] == magic2: return suffix
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0: return '.aac'  # ADTS frame sync
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0: return '.mp3'  # MPEG frame sync
     return None
-
 
 class BodyLimit:
     "ASGI middleware: refuse request bodies over `limit` bytes, counted as they stream in (chunked uploads too)"
@@ -310,7 +311,7 @@ async def post(req, audio: UploadFile = None, model: str = 'esc50', example: str
     if data is None: return answer(problem(f'{name} is too big: the limit is {MAX_BYTES//(1024*1024)} MB.'), 413, again=True)
     if not data: return answer(problem(f'{name} is empty.'), 400, again=True)
     suffix = audio_suffix(data[:64])
-    if suffix is None: return answer(problem(f'{name} is not an audio file we can read (WAV, FLAC, OGG, MP3, M4A or WebM).'), 415, again=True)
+    if suffix is None: return answer(problem(f'{name} is not an audio file we can read (WAV, FLAC, OGG, MP3, M4A, AAC, WebM, AIFF or AU).'), 415, again=True)
     with tempfile.TemporaryDirectory(prefix='sonicsight-') as d:
         path = os.path.join(d, 'upload' + suffix)
         with open(path, 'wb') as f: f.write(data)

@@ -9,8 +9,7 @@ only the fold-5 line (or score on fold 4 with scripts/esc50_fold_probs.py and sc
 import sys
 import numpy as np
 from sonicsight.inference import load_model
-from sonicsight.data import esc50_items, esc50_table
-from sonicsight.train import cache_root
+from sonicsight.data import cache_root, esc50_items, esc50_table
 
 def probs(clf, paths)->np.ndarray:
     rows = []

@@ -2,8 +2,8 @@
 import argparse, os, warnings
 from pathlib import Path
 import numpy as np, torch
-from sonicsight.data import esc50_items, with_pngs
-from sonicsight.train import cache_root, load_learner_quietly
+from sonicsight.data import cache_root, esc50_items, with_pngs
+from sonicsight.train import load_learner_quietly
 
 def fold_probs(pkls, fold:int, esc50_dir=None)->dict:
     items = esc50_items(esc50_dir, require_audio=False)

@@ -10,8 +10,8 @@ the training run recorded and names the source file.
 import argparse, json
 from pathlib import Path
 from sonicsight.audio import AudioConfig
-from sonicsight.data import sha256_file
-from sonicsight.train import cache_root, esc50_table, export_model, load_learner_quietly, make_learner, spec_dls
+from sonicsight.data import cache_root, esc50_table, sha256_file
+from sonicsight.train import export_model, load_learner_quietly, make_learner, spec_dls
 
 if __name__ == '__main__':
     a = argparse.ArgumentParser(description=__doc__)

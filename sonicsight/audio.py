@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['AudioConfig', 'AudioDecodeError', 'sniff_format', 'load_audio', 'fix_length', 'window_starts', 'frame_windows']
+__all__ = ['OTHER', 'AUDIO_EXTS', 'AudioConfig', 'AudioDecodeError', 'sniff_format', 'load_audio', 'fix_length', 'window_starts',
+           'frame_windows']
 
 # %% ../nbs/00_audio.ipynb #334e9708
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class AudioDecodeError(ValueError):
     def __init__(self, source, reason:str, detail:str|None=None):
         self.source,self.reason,self.detail = str(source),reason,detail
         super().__init__(f"{self.source}: {reason}" + (f" ({detail})" if detail else ''))
+
+OTHER = 'other'  # the label a model learns for "none of the sounds it names": it answers "uncertain"
+AUDIO_EXTS = {'.wav','.flac','.ogg','.oga','.opus','.mp3','.aif','.aiff','.au','.m4a','.mp4','.webm','.mka','.aac'}  # what folders are searched for
 
 # %% ../nbs/00_audio.ipynb #e9ae62a2
 _MAGIC = [(b'RIFF', 'wav', 8, b'WAVE'), (b'RF64', 'wav', 8, b'WAVE'), (b'FORM', 'aiff', 0, b''),

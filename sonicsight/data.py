@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib, os, shutil, urllib.request, urllib.error, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd
-from .audio import AudioConfig, AudioDecodeError
-from .spectrogram import AUDIO_EXTS, render_many, png_names, is_up_to_date, existing_pngs
+from .audio import AudioConfig, AudioDecodeError, OTHER, AUDIO_EXTS
+from .spectrogram import render_many, png_names, is_up_to_date, existing_pngs
 
 # %% auto #0
-__all__ = ['ESC50_URL', 'OTHER', 'data_root', 'dataset_path', 'esc50_items', 'esc50_classes', 'cats_dogs_items', 'folder_items',
-           'sha256_file', 'download', 'download_esc50', 'spectrogram_jobs', 'render_dataset', 'with_pngs',
-           'grouped_holdout', 'esc50_table', 'window_levels', 'loud_windows', 'balance', 'cats_dogs_table']
+__all__ = ['ESC50_URL', 'data_root', 'dataset_path', 'esc50_items', 'cats_dogs_items', 'folder_items', 'sha256_file', 'download',
+           'download_esc50', 'spectrogram_jobs', 'render_dataset', 'with_pngs', 'grouped_holdout', 'esc50_table',
+           'balance', 'cats_dogs_table', 'cache_root']
 
 # %% ../nbs/02_data.ipynb #c9f5184e
 def data_root()->Path:
@@ -49,10 +49,6 @@ def esc50_items(path=None,
     if (missing := df.path.isna()).any():
         raise FileNotFoundError(f"{missing.sum()} ESC-50 clips listed in meta/esc50.csv are missing from {root/'audio'}, e.g. {df.filename[missing].iloc[0]}")
     return df
-
-def esc50_classes(items:pd.DataFrame)->list[str]:
-    "Class names in ESC-50 target order"
-    return list(items.drop_duplicates('target').sort_values('target').category)
 
 # %% ../nbs/02_data.ipynb #077069ba
 def _pcm_digest(path:Path)->str:
@@ -185,22 +181,6 @@ def esc50_table(cache, items:pd.DataFrame|None=None, train_folds=(1,2,3,4), vali
     return t
 
 # %% ../nbs/02_data.ipynb #e6d92976
-def window_levels(y:np.ndarray, cfg:AudioConfig=AudioConfig(), overlap:float=0.5)->np.ndarray:
-    "RMS level in dB of each window `frame_windows` cuts from `y`"
-    from sonicsight.audio import frame_windows
-    wins,_ = frame_windows(y, cfg, overlap)
-    return 10*np.log10((wins.astype(np.float64)**2).mean(1) + 1e-12)
-
-def loud_windows(table:pd.DataFrame, min_db:float=-25, overlap:float=0.5, cfg:AudioConfig=AudioConfig())->np.ndarray:
-    "Mask of the rows (PNG windows) at most `-min_db` dB below the loudest window of their clip"
-    from sonicsight.audio import load_audio
-    keep = np.ones(len(table), bool)
-    for path, idx in table.groupby('path').indices.items():
-        if len(idx)==1: continue
-        db = window_levels(load_audio(path, cfg.sample_rate), cfg, overlap)
-        keep[idx] = (db - db.max())[table.window.to_numpy()[idx]] >= min_db
-    return keep
-
 def balance(table:pd.DataFrame, seed:int=42)->pd.DataFrame:
     "Repeat training rows of smaller classes (sampled with a seed) up to the size of the largest"
     train, valid = table[~table.is_valid], table[table.is_valid]
@@ -209,11 +189,8 @@ def balance(table:pd.DataFrame, seed:int=42)->pd.DataFrame:
     return pd.concat([*parts, valid], ignore_index=True)
 
 # %% ../nbs/02_data.ipynb #dfbe6266
-OTHER = 'other'
-
 def cats_dogs_table(esc50_cache, cats_dogs_cache, esc50:pd.DataFrame|None=None, cats_dogs:pd.DataFrame|None=None,
                     train_folds=(1,2,3,4), other_per_class:int=8, valid_frac:float=0.15, seed:int=42,
-                    quiet_db:float|None=None, # If set (e.g. -25), drop windows of long clips this far below the clip's loudest
                     balanced:bool=False, # Oversample the training rows of smaller classes
                    )->pd.DataFrame:
     "PNG table for the cat/dog/other model with a grouped validation hold-out"
@@ -227,8 +204,12 @@ def cats_dogs_table(esc50_cache, cats_dogs_cache, esc50:pd.DataFrame|None=None, 
     t_esc['group'] = 'esc50-' + t_esc.src_file.astype(str)
     kag = cats_dogs[cats_dogs.split=='train']
     t_kag = with_pngs(kag, cats_dogs_cache)
-    if quiet_db is not None: t_kag = t_kag[loud_windows(t_kag, min_db=quiet_db)]
     t_kag['group'] = 'kaggle-' + t_kag.path.map(lambda p: Path(p).stem)
     t = pd.concat([t_esc, t_kag], ignore_index=True)
     t['is_valid'] = grouped_holdout(t.group, valid_frac, seed)
     return balance(t[['png','label','is_valid','group','window']], seed) if balanced else t[['png','label','is_valid','group','window']]
+
+# %% ../nbs/02_data.ipynb #dd2f982c
+def cache_root()->Path:
+    "Where rendered spectrograms are cached: `$SONICSIGHT_CACHE`, else `./cache`"
+    return Path(os.environ.get('SONICSIGHT_CACHE', 'cache')).expanduser()

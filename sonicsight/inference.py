@@ -6,13 +6,12 @@ Docs: https://sonicsight.github.io/sonicsight/inference.html.md"""
 
 # %% ../nbs/04_inference.ipynb #b8e0951b
 from __future__ import annotations
-import json, math, warnings
+import json, math, os, warnings
 from fastcore.basics import patch
 from pathlib import Path
 import numpy as np
-from .audio import AudioConfig, AudioDecodeError, load_audio, window_starts, fix_length
+from .audio import AudioConfig, AudioDecodeError, load_audio, window_starts, fix_length, OTHER
 from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies
-from .data import OTHER
 
 # %% auto #0
 __all__ = ['MODELS_DIR', 'SHIPPED', 'UNCERTAIN', 'EXAMPLES_DIR', 'EXAMPLES', 'BACKGROUND', 'model_path', 'example_clips',
@@ -28,8 +27,11 @@ EXAMPLES = ('dog', 'crying_baby', 'rooster', 'rain', 'sea_waves', 'crackling_fir
 BACKGROUND = OTHER  # the class a model learns for "none of the sounds it names"
 
 def model_path(name_or_path)->Path:
-    "The `.pkl` of a shipped model name, or the given path"
-    p = MODELS_DIR/f'{name_or_path}.pkl' if str(name_or_path) in SHIPPED else Path(name_or_path)
+    "The `.pkl` of a shipped model name (from `$SONICSIGHT_MODELS` when it holds one, e.g. a Space's own `models/`), or the given path"
+    if str(name_or_path) in SHIPPED:
+        own = Path(os.environ.get('SONICSIGHT_MODELS') or MODELS_DIR)/f'{name_or_path}.pkl'
+        p = own if own.is_file() else MODELS_DIR/f'{name_or_path}.pkl'
+    else: p = Path(name_or_path)
     if not p.is_file(): raise FileNotFoundError(f"model {name_or_path!r} not found ({p}); use one of {', '.join(SHIPPED)} or a path to an exported .pkl")
     return p
 
@@ -169,16 +171,6 @@ def predict(self:Classifier, src, # Path, bytes or file object
 
 def _name(src, name):
     return name or (str(src) if isinstance(src, (str, Path)) else '<audio>')
-
-# %% ../nbs/04_inference.ipynb #eb17da04
-@patch
-def predict_many(self:Classifier, files, top_k:int=5, threshold:float|None=None, overlap:float=0.5)->list[dict]:
-    "`predict` for many files; a file that cannot be decoded gives `{'file', 'error'}` instead"
-    out = []
-    for f in files:
-        try: out.append(self.predict(f, top_k, threshold, overlap))
-        except AudioDecodeError as e: out.append({'file': str(f), 'error': e.reason})
-    return out
 
 # %% ../nbs/04_inference.ipynb #ca2a37c9
 @patch

@@ -11,13 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np, scipy.fft
 from PIL import Image
-from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_windows
+from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_windows, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram',
-           'log_mel', 'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes',
-           'file_to_images', 'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many', 'colorize',
-           'plot_spectrogram']
+__all__ = ['CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram', 'log_mel',
+           'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes', 'file_to_images',
+           'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -138,7 +137,6 @@ def render_file(src, dest_dir, cfg:AudioConfig, overlap:float=0.5)->list[Path]:
     return paths
 
 # %% ../nbs/01_spectrogram.ipynb #5b53162b
-AUDIO_EXTS = {'.wav','.flac','.ogg','.oga','.opus','.mp3','.aif','.aiff','.au','.m4a','.mp4','.webm','.mka','.aac'}
 CONFIG_STAMP = 'sonicsight-audio.json'
 
 def existing_pngs(src, dest_dir)->list[Path]:
@@ -180,23 +178,3 @@ def render_many(jobs:list, # (source file, destination folder) pairs
             if err: failed[src] = err
             written += len(pngs)
     return dict(sources=len(jobs), rendered=len(todo)-len(failed), skipped=len(jobs)-len(todo), pngs=written, failed=failed)
-
-# %% ../nbs/01_spectrogram.ipynb #3f9f700d
-def colorize(img, cmap:str='magma')->Image.Image:
-    "RGB image of a greyscale spectrogram through a matplotlib colormap"
-    from matplotlib import colormaps
-    lut = (colormaps[cmap](np.linspace(0, 1, 256))[:, :3]*255).astype(np.uint8)
-    return Image.fromarray(lut[np.asarray(img)])
-
-def plot_spectrogram(img, cfg:AudioConfig, ax=None, cmap:str='magma', title:str|None=None):
-    "Show a model-input spectrogram with time (s) and frequency (Hz) axes"
-    import matplotlib.pyplot as plt
-    if ax is None: _,ax = plt.subplots(figsize=(8, 3))
-    a = np.asarray(img)
-    ax.imshow(a, cmap=cmap, aspect='auto', origin='upper', extent=(0, a.shape[1]*cfg.hop_length/cfg.sample_rate, 0, a.shape[0]))
-    ticks = np.linspace(0, a.shape[0]-1, 5).astype(int)
-    edges = mel_to_hz(np.linspace(hz_to_mel(cfg.fmin), hz_to_mel(cfg.fmax), cfg.n_mels+2))[1:-1]
-    ax.set_yticks(ticks, [f'{edges[t]:.0f}' for t in ticks])
-    ax.set_xlabel('time (s)'); ax.set_ylabel('frequency (Hz)')
-    if title: ax.set_title(title)
-    return ax

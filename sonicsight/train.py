@@ -22,7 +22,7 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'make_learner', 'ResumeCheckpoint', 'fit_one_cycle_from',
            'read_history', 'train', 'Ensemble', 'class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
-           'make_ensemble', 'cache_root', 'recipe_table', 'run_recipe']
+           'make_ensemble', 'tone', 'tiny_tone_model']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -500,86 +500,23 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
     return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, **(card or {})}, half=half)
 
-# %% ../nbs/03_train.ipynb #483d6951
-from .data import data_root, dataset_path, render_dataset, esc50_items, cats_dogs_items, esc50_table, cats_dogs_table, balance
+# %% ../nbs/03_train.ipynb #cf8b3151
+def tone(f:float, seconds:float=1.0, sr:int=16_000)->np.ndarray:
+    "A sine at `f` Hz, amplitude 0.3"
+    return (0.3*np.sin(2*np.pi*f*np.arange(int(seconds*sr))/sr)).astype(np.float32)
 
-def cache_root()->Path:
-    "Where rendered spectrograms are cached: `$SONICSIGHT_CACHE`, else `./cache`"
-    return Path(os.environ.get('SONICSIGHT_CACHE', 'cache')).expanduser()
-
-def _esc50_valid(valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.DataFrame,dict]:
-    "The ESC-50 training table for a `valid` choice, built once, and how the card describes its split"
-    table = esc50_table(cache, esc, seed=seed)
-    if valid=='holdout': return table, {'validation': '10% of folds 1-4, grouped by source recording'}
-    if valid=='none':
-        return pd.concat([table.assign(is_valid=False), table[table.is_valid]], ignore_index=True), {
-            'training_data': f'ESC-50 folds 1-4 (all {len(table)} clips)',
-            'validation': 'none: the 10% grouped hold-out of folds 1-4, also trained on, only watched; the last epoch is kept'}
-    if valid in ('fold1','fold2','fold3','fold4'):
-        k = int(valid[-1]); t = table.assign(is_valid=(table.fold==k).to_numpy())
-        return t, {'training_data': f"ESC-50 folds {', '.join(str(f) for f in (1,2,3,4) if f!=k)} ({(~t.is_valid).sum()} clips)",
-                   'validation': f'ESC-50 fold {k} ({t.is_valid.sum()} clips)'}
-    raise ValueError(f"unknown validation {valid!r}: use holdout, fold1-fold4 or none")
-
-def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42,
-                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above)
-                 render:bool=True, # False: use the cache as it is, without the audio
-                )->tuple[pd.DataFrame,dict]:
-    "Render the caches a recipe needs and return its training table and a description of the data"
-    esc_dir = dataset_path('esc50', esc50_dir); esc_cache = cache_root()/'esc50'
-    if render: render_dataset(esc_dir, esc_cache, cfg)
-    esc = esc50_items(esc_dir, require_audio=render)
-    if recipe=='esc50':
-        table, about = _esc50_valid(valid, seed, esc, esc_cache)
-        return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
-    if recipe=='cats-dogs':
-        if not render or valid!='holdout': raise ValueError("cats-dogs needs the audio and its grouped hold-out")
-        cd_dir = dataset_path('cats_dogs', cats_dogs_dir); cd_cache = cache_root()/'cats_dogs'
-        render_dataset(cd_dir, cd_cache, cfg)
-        return cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed), {
-            'training_data': 'ESC-50 cat+dog clips of folds 1-4; Audio Cats and Dogs train split (5 s windows, 50% overlap); '
-                             '8 clips of each other ESC-50 class of folds 1-4 as "other"',
-            'validation': '15% of the above, grouped by source recording',
-            'test': 'ESC-50 fold 5 cat/dog clips; Audio Cats and Dogs test split minus the clip duplicated from train'}
-    raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
-
-# %% ../nbs/03_train.ipynb #960cc1d6
-def _precision(learn:Learner)->str:
-    cb = first(c for c in learn.cbs if isinstance(c, (CPUBFloat16, MixedPrecision)))
-    if isinstance(cb, MixedPrecision): return f'{cb.amp_mode.value} autocast + channels_last (CUDA)'
-    return f"{'bf16 autocast' if cb.bf16 else 'float32'} + channels_last (CPU)"
-
-def run_recipe(recipe:str, # esc50 or cats-dogs
-               out, # Where to export the model (.pkl; the card goes beside it)
-               arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
-               bs:int=32, patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
-               seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None,
-               stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
-               balanced:bool=False, # Oversample the training rows of smaller classes
-               valid:str='holdout', # Validation: holdout, fold1-fold4, or none (train on all, keep the last epoch)
-               schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
-               lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
-               input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
-               render:bool=True, # False: train from the spectrogram cache alone
-               num_workers:int|None=None, # DataLoader processes (default: up to 2)
-               onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
-              )->dict:
-    "Train and export one of the shipped models; returns its model card"
-    set_seed(seed, reproducible=False)
-    cfg = AudioConfig()
-    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed, valid=valid, render=render)
-    if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
-    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
-    augs = ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) + [
-        'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1']
-    run_dir = Path(run_dir or Path('runs')/recipe)
-    learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale)
-    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters,
-                    schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
-    dev = dls.device.type
-    return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
-        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary, 'batch_size': bs,
-        'augmentation': ', '.join(augs),
-        'mixed_precision': _precision(learn),
-        'device': torch.cuda.get_device_name() if dev=='cuda' else f'{dev} ({os.cpu_count()} cores)',
-        'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})
+def tiny_tone_model(dest, card:dict|None=None, epochs:int=8, seed:int=0)->Path:
+    "Train a resnet18 on 1 s tones (low, high, and `OTHER`) from nothing and export it with `card` to `dest`/tiny.pkl"
+    from sonicsight.audio import OTHER, fix_length
+    from sonicsight.spectrogram import audio_to_image
+    dest, cfg, rows = Path(dest), AudioConfig(clip_seconds=1.0), []
+    for lbl,f in (('low', 300), ('high', 3000), (OTHER, 1200)):
+        (dest/lbl).mkdir(parents=True, exist_ok=True)
+        for i in range(12):
+            p = dest/lbl/f'{i}.png'; audio_to_image(fix_length(tone(f*(1+0.01*i)), cfg.clip_samples), cfg).save(p)
+            rows.append(dict(png=p, label=lbl, is_valid=i>=10))
+    set_seed(seed)
+    learn = make_learner(spec_dls(pd.DataFrame(rows), bs=4, num_workers=0, augment=False), 'resnet18', pretrained=False, mixup=0)
+    train(learn, epochs=epochs, lr=3e-3, run_dir=dest/'run', lr_find_iters=0, keep='last')  # the last epoch: confident, unlike the first to reach 100 %
+    export_model(learn, dest/'tiny.pkl', cfg, card)
+    return dest/'tiny.pkl'

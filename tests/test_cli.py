@@ -1,7 +1,8 @@
 "The `sonicsight` command as a user runs it: a real process, real files, exit codes and output."
-import json, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 import pytest
+from conftest import ROOT
 
 SONICSIGHT = Path(sys.executable).parent/'sonicsight'
 
@@ -56,3 +57,37 @@ def test_predict_runs_the_onnx_model_without_importing_torch(dog_clip):
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
     assert json.loads(out[0])['label'] == 'dog' and out[1] == '[]'
+
+SLIM = '''
+import sys, importlib.abc
+class Leftout(importlib.abc.MetaPathFinder):
+    "What `pip install sonicsight` (the core) does not install cannot be imported"
+    def find_spec(self, name, path, target=None):
+        if name.split('.')[0] in {'torch', 'torchvision', 'fastai', 'timm', 'pandas', 'matplotlib', 'gradio', 'onnx', 'fastprogress'}:
+            raise ModuleNotFoundError(f'No module named {name!r}', name=name)
+sys.meta_path.insert(0, Leftout())
+from sonicsight.cli import main
+sys.exit(main(sys.argv[1:]))
+'''
+
+def run_slim(*args):
+    return subprocess.run([sys.executable, '-c', SLIM, *map(str, args)], capture_output=True, text=True, timeout=120)
+
+def test_core_install_predicts_and_analyses_without_torch_pandas_or_matplotlib(dog_clip):
+    r = run_slim('predict', dog_clip, '--json')
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)['label'] == 'dog'
+    r = run_slim('analyze', dog_clip, '--json')
+    assert r.returncode == 0 and json.loads(r.stdout)['class_activation']['class'] == 'dog'
+
+def test_commands_that_need_an_extra_say_which(dog_clip, tmp_path):
+    r = run_slim('analyze', dog_clip, '--out', tmp_path/'viz')
+    assert r.returncode == 2 and "pip install 'sonicsight[viz]'" in r.stderr
+    r = run_slim('evaluate', '--data', tmp_path)
+    assert r.returncode == 2 and "pip install 'sonicsight[data]'" in r.stderr
+
+def test_core_dependencies_leave_out_the_heavy_ones():
+    import tomllib
+    deps = tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['dependencies']
+    names = {re.split(r'[<>=\[ ]', d)[0].lower() for d in deps}
+    assert 'onnxruntime' in names and not names & {'torch', 'torchvision', 'fastai', 'timm', 'pandas', 'matplotlib', 'gradio'}

@@ -85,6 +85,12 @@ def test_errors_name_the_users_file_without_decoder_jargon(client, space_url, do
     assert 'upload.flac' not in r.text and 'decoder' not in r.text
     assert 'my notes.txt is not an audio file' in post(client, b'hello there', name='C:\\Users\\me\\my notes.txt').text
 
+def test_slow_space_is_a_clear_message(client, fe, space_url, dog_clip, use_space, monkeypatch):
+    use_space(space_url); fe.space_client()  # connected with the normal timeout
+    monkeypatch.setattr(fe, 'TIMEOUT', 0.001)  # then no answer is quick enough
+    r = post(client, dog_clip.read_bytes(), hx=False)
+    assert r.status_code == 504 and 'did not answer within 0 s' in r.text and 'Choose the file again' in r.text
+
 def test_examples_long_and_uncertain_through_the_real_space(client, space_url, use_space):
     use_space(space_url)
     r = client.post('/analyze', data={'model': 'esc50', 'example': 'rain, dog, rooster'}, headers={'HX-Request': 'true'})
@@ -98,6 +104,7 @@ def test_examples_and_models_are_the_spaces(fe):
     from sonicsight import space
     from sonicsight.inference import SHIPPED
     assert fe.EXAMPLES == tuple(space.examples()) and tuple(fe.MODELS) == SHIPPED
+    assert fe.MODELS == {value: label for label, value in space.MODEL_CHOICES}
 
 def test_no_javascript_form_keeps_the_model_and_says_to_pick_the_file_again(client):
     r = post(client, b'hello', name='dog.wav', model='cats-dogs', hx=False)
@@ -134,3 +141,14 @@ def test_session_key_comes_from_the_environment_never_from_git(monkeypatch):
     monkeypatch.setenv('SONICSIGHT_SESSION_KEY', 'a-key-set-with-piku-config')
     sessions = [m for m in load_frontend().app.user_middleware if m.cls.__name__ == 'SessionMiddleware']
     assert [m.kwargs['secret_key'] for m in sessions] == ['a-key-set-with-piku-config']
+
+def test_signatures_agree_with_the_library(fe):
+    "The Pi checks uploads by the same magic bytes the Space decodes by"
+    from sonicsight.audio import sniff_format
+    suffix = {'wav': '.wav', 'aiff': '.aiff', 'flac': '.flac', 'ogg': '.ogg', 'mp3': '.mp3', 'webm': '.webm', 'au': '.au', 'mp4': '.m4a', 'aac': '.aac'}
+    heads = [b'RIFF\0\0\0\0WAVEfmt ', b'RF64\0\0\0\0WAVEds64', b'RIFF\0\0\0\0AVI LIST', b'FORM\0\0\0\0AIFFCOMM', b'FORM\0\0\0\0AIFCFVER',
+             b'fLaC\0\0\0"', b'OggS\0\2', b'ID3\4\0', b'\x1aE\xdf\xa3\x01', b'.snd\0\0\0\x18', b'\0\0\0\x20ftypM4A ',
+             b'\xff\xf1\x50\x80', b'\xff\xfb\x90\x64', b'\x89PNG\r\n\x1a\n', b'%PDF-1.7', b'', b'\xff']
+    for h in heads:
+        fmt = sniff_format(h + bytes(16))
+        assert fe.audio_suffix(h + bytes(16)) == (suffix[fmt] if fmt else None), h
