@@ -1,7 +1,8 @@
 """SonicSight frontend: a small FastHTML site for a Raspberry Pi that asks the SonicSight Space what a sound is.
 
 Run `uvicorn main:app` (what the Procfile does) or `python main.py` for development.
-No torch here: the Space does the thinking and is reached only through `gradio_client`.
+No torch here: the Space does the thinking and is reached only through `gradio_client`. When the sonicsight core is
+installed too (onnxruntime, no torch), the site answers on this device while the Space sleeps (`SONICSIGHT_LOCAL`).
 """
 import asyncio, base64, io, logging, os, tempfile, threading
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -20,6 +21,10 @@ HF_TOKEN = os.environ.get('HF_TOKEN') or None
 TIMEOUT = float(os.environ.get('SONICSIGHT_TIMEOUT', 60))  # seconds to wait for the Space
 # signs session cookies: from the environment (`piku config:set`), else made at first start into .sesskey, which git ignores
 SESSION_KEY = os.environ.get('SONICSIGHT_SESSION_KEY') or None
+# auto: answer on this device when the Space has not answered within LOCAL_AFTER seconds (needs the sonicsight core);
+# never: only the Space; always: only this device
+LOCAL = os.environ.get('SONICSIGHT_LOCAL', 'auto').strip().lower()
+LOCAL_AFTER = float(os.environ.get('SONICSIGHT_LOCAL_AFTER', 8))
 MAX_BYTES = 10*1024*1024
 MODELS = {'esc50': 'ESC-50: 50 everyday sounds', 'cats-dogs': 'Cats vs dogs'}
 # the Space's bundled example clips (its `/analyze_example`); tests check this list against the Space's own
@@ -137,6 +142,32 @@ def ask_space(path:str|None, model:str, example:str|None=None)->dict:
         from gradio_client.exceptions import AppError
         if isinstance(e, AppError): raise SpaceRefused(str(e)) from None
         reset_client(); raise SpaceUnavailable(str(e)) from None
+
+
+def local_available()->bool:
+    "Whether the sonicsight core is installed here, to answer without the Space"
+    import importlib.util
+    return importlib.util.find_spec('sonicsight') is not None
+
+def ask_local(path:str|None, model:str, example:str|None=None)->dict:
+    "The Space's analysis, computed on this device by the sonicsight core (onnxruntime; no torch)"
+    from sonicsight.audio import AudioDecodeError
+    from sonicsight.inference import load_model, example_clips
+    src = example_clips()[example] if example else Path(path)
+    try: return load_model(model).analyze(src, top_k=5, name=src.name)
+    except AudioDecodeError as e:
+        log.info('%s: %s (%s)', e.source, e.reason, e.detail)
+        raise SpaceRefused(f'Could not read {e.source}: {e.reason}.') from None
+
+async def analysis(path:str|None, model:str, example:str|None=None)->tuple[dict, str|None]:
+    "The analysis, from the Space or, as `LOCAL` says, from this device; and the note to show when this device answered"
+    if LOCAL == 'always': return await asyncio.to_thread(ask_local, path, model, example), 'Answered on this device.'
+    if LOCAL != 'auto' or not local_available(): return await asyncio.to_thread(ask_space, path, model, example), None
+    try: return await asyncio.wait_for(asyncio.to_thread(ask_space, path, model, example), LOCAL_AFTER), None
+    except (SpaceUnavailable, SpaceSlow, asyncio.TimeoutError) as e:  # the next request asks the Space again
+        why = 'is not reachable' if isinstance(e, SpaceUnavailable) else 'is waking up'
+        log.info('answering on this device: the Space %s', why)
+        return await asyncio.to_thread(ask_local, path, model, example), f'Answered on this device; the SonicSight Space {why}.'
 
 
 # Rendering the analysis
@@ -315,12 +346,17 @@ async def post(req, audio: UploadFile = None, model: str = 'esc50', example: str
     with tempfile.TemporaryDirectory(prefix='sonicsight-') as d:
         path = os.path.join(d, 'upload' + suffix)
         with open(path, 'wb') as f: f.write(data)
-        try: a = await asyncio.to_thread(ask_space, path, model)
+        try: a, note = await analysis(path, model)
         except (SpaceUnavailable, SpaceSlow) as e: return answer(*space_problem(e), again=True)
         except SpaceRefused as e:
             log.info('the Space refused %s: %s', name, e)
             return answer(problem(str(e).replace(os.path.basename(path), name) or f'The service could not analyse {name}.'), 422, again=True)
-    return answer(result_view(a, model))
+    return answer(answered(a, model, note))
+
+def answered(a:dict, model:str, note:str|None, example:str|None=None):
+    "The result, with a line saying where it came from when that is not the Space, or which example it is"
+    lines = [P(t, cls='note', id=i) for t, i in ((note, 'answered-here'), (example and f'Example: {example}', 'example')) if t]
+    return Div(*lines, result_view(a, model)) if lines else result_view(a, model)
 
 def space_problem(e:Exception)->tuple:
     "The message and status for a Space that is down (503) or slow (504)"
@@ -329,10 +365,10 @@ def space_problem(e:Exception)->tuple:
 
 async def analyze_example(example:str, model:str, answer):
     if example not in EXAMPLES: return answer(problem('Choose one of the examples.'), 400)
-    try: a = await asyncio.to_thread(ask_space, None, model, example)
+    try: a, note = await analysis(None, model, example)
     except (SpaceUnavailable, SpaceSlow) as e: return answer(*space_problem(e))
     except SpaceRefused as e: return answer(problem(str(e) or 'The service could not analyse that example.'), 422)
-    return answer(Div(P(f'Example: {example}', cls='note'), result_view(a, model)))
+    return answer(answered(a, model, note, example))
 
 
 if __name__ == '__main__':

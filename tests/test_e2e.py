@@ -10,10 +10,10 @@ CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason='chromium not installed (scripts/system-deps installs it)')
 ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync']
 
-def start_frontend(space):
+def start_frontend(space, **env):
     port = free_port()
     proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', str(port)], cwd=ROOT/'frontend',
-                            env={**os.environ, 'SONICSIGHT_SPACE': space, 'SONICSIGHT_TIMEOUT': '20'},
+                            env={**os.environ, 'SONICSIGHT_SPACE': space, 'SONICSIGHT_TIMEOUT': '20', **env},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wait_http(f'http://127.0.0.1:{port}/health', proc, 60)
     return proc, f'http://127.0.0.1:{port}/'
@@ -139,8 +139,16 @@ def test_dog_clip_in_the_browser(page, space_url, dog_clip, tmp_path):
     finally: proc.terminate(); proc.wait(10)
 
 def test_space_stopped_shows_service_unavailable(page, dog_clip):
-    proc, url = start_frontend(f'http://127.0.0.1:{free_port()}/')
+    proc, url = start_frontend(f'http://127.0.0.1:{free_port()}/', SONICSIGHT_LOCAL='never')
     try:
         analyze(page, url, dog_clip)
         assert 'service is unavailable' in page.inner_text('#problem')
+    finally: proc.terminate(); proc.wait(10)
+
+def test_space_stopped_answered_on_this_device(page, dog_clip):
+    proc, url = start_frontend(f'http://127.0.0.1:{free_port()}/', SONICSIGHT_LOCAL='auto')
+    try:
+        analyze(page, url, dog_clip)
+        assert page.inner_text('#verdict h2') == 'dog'
+        assert page.inner_text('#answered-here') == 'Answered on this device; the SonicSight Space is not reachable.'
     finally: proc.terminate(); proc.wait(10)

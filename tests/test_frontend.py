@@ -52,7 +52,7 @@ def test_chunked_upload_without_length_is_not_parsed(client):
 
 def test_client_file_name_never_becomes_a_path(client, fe, tmp_path, monkeypatch):
     seen = {}
-    def fake_ask(path, model):
+    def fake_ask(path, model, example=None):
         seen['path'] = path; raise fe.SpaceUnavailable('stopped')
     monkeypatch.setattr(fe, 'ask_space', fake_ask)
     post(client, b'fLaC' + bytes(100), name='../../etc/passwd.wav')
@@ -65,7 +65,8 @@ def use_space(fe, monkeypatch):
     yield use
     fe.reset_client()
 
-def test_space_down_is_a_clear_message(client, fe, dog_clip, use_space):
+def test_space_down_is_a_clear_message(client, fe, dog_clip, use_space, monkeypatch):
+    monkeypatch.setattr(fe, 'LOCAL', 'never')
     use_space(f'http://127.0.0.1:{free_port()}/')
     r = post(client, dog_clip.read_bytes(), hx=False)
     assert r.status_code == 503 and 'service is unavailable' in r.text
@@ -86,6 +87,7 @@ def test_errors_name_the_users_file_without_decoder_jargon(client, space_url, do
     assert 'my notes.txt is not an audio file' in post(client, b'hello there', name='C:\\Users\\me\\my notes.txt').text
 
 def test_slow_space_is_a_clear_message(client, fe, space_url, dog_clip, use_space, monkeypatch):
+    monkeypatch.setattr(fe, 'LOCAL', 'never')
     use_space(space_url); fe.space_client()  # connected with the normal timeout
     monkeypatch.setattr(fe, 'TIMEOUT', 0.001)  # then no answer is quick enough
     r = post(client, dog_clip.read_bytes(), hx=False)
@@ -152,3 +154,41 @@ def test_signatures_agree_with_the_library(fe):
     for h in heads:
         fmt = sniff_format(h + bytes(16))
         assert fe.audio_suffix(h + bytes(16)) == (suffix[fmt] if fmt else None), h
+
+
+# SONICSIGHT_LOCAL: the Pi answers with the sonicsight core when the Space does not (auto), never, or always
+
+def test_space_down_answered_on_this_device(client, fe, dog_clip, use_space, monkeypatch):
+    monkeypatch.setattr(fe, 'LOCAL', 'auto')
+    use_space(f'http://127.0.0.1:{free_port()}/')
+    r = post(client, dog_clip.read_bytes(), name='mine.flac')
+    assert r.status_code == 200 and '<h2>dog</h2>' in r.text and 'id="cam"' in r.text
+    assert 'Answered on this device; the SonicSight Space is not reachable.' in r.text
+    r = post(client, dog_clip.read_bytes()[:3000], name='cat.flac')  # decoded here: the same message as from the Space
+    assert r.status_code == 200 and 'Could not read cat.flac: truncated or corrupt audio.' in r.text
+
+def test_space_slow_answered_on_this_device_within_the_budget(client, fe, dog_clip, monkeypatch):
+    import time
+    def sleeping_space(*a):
+        time.sleep(3); raise fe.SpaceSlow()
+    local, started = fe.ask_local, []
+    def timed_local(*a): started.append(time.perf_counter()); return local(*a)
+    monkeypatch.setattr(fe, 'ask_space', sleeping_space); monkeypatch.setattr(fe, 'ask_local', timed_local)
+    monkeypatch.setattr(fe, 'LOCAL', 'auto'); monkeypatch.setattr(fe, 'LOCAL_AFTER', 0.3)
+    t = time.perf_counter()
+    r = client.post('/analyze', data={'model': 'esc50', 'example': 'crackling fire'}, headers={'HX-Request': 'true'})
+    assert started[0] - t < 2  # answered here after the 0.3 s budget, not after the Space's 3 s
+    assert '<h2>Not sure</h2>' in r.text and 'the SonicSight Space is waking up' in r.text and 'Example: crackling fire' in r.text
+
+def test_healthy_space_answers_and_never_turns_the_fallback_off(client, fe, space_url, dog_clip, use_space, monkeypatch):
+    use_space(space_url); monkeypatch.setattr(fe, 'LOCAL', 'auto')
+    r = post(client, dog_clip.read_bytes())
+    assert '<h2>dog</h2>' in r.text and 'Answered on this device' not in r.text
+    monkeypatch.setattr(fe, 'LOCAL', 'never'); use_space(f'http://127.0.0.1:{free_port()}/')
+    assert post(client, dog_clip.read_bytes(), hx=False).status_code == 503
+
+def test_always_answers_here_without_asking_the_space(client, fe, dog_clip, monkeypatch):
+    def no_space(*a): raise AssertionError('the Space was asked')
+    monkeypatch.setattr(fe, 'ask_space', no_space); monkeypatch.setattr(fe, 'LOCAL', 'always')
+    r = post(client, dog_clip.read_bytes(), model='cats-dogs')
+    assert '<h2>dog</h2>' in r.text and 'Answered on this device.' in r.text
