@@ -25,6 +25,7 @@ SESSION_KEY = os.environ.get('SONICSIGHT_SESSION_KEY') or None
 # never: only the Space; always: only this device
 LOCAL = os.environ.get('SONICSIGHT_LOCAL', 'auto').strip().lower()
 LOCAL_AFTER = float(os.environ.get('SONICSIGHT_LOCAL_AFTER', 8))
+if LOCAL not in ('auto', 'never', 'always'): raise ValueError(f'SONICSIGHT_LOCAL={LOCAL!r}: use auto, never or always')
 MAX_BYTES = 10*1024*1024
 MODELS = {'esc50': 'ESC-50: 50 everyday sounds', 'cats-dogs': 'Cats vs dogs'}
 # the Space's bundled example clips (its `/analyze_example`); tests check this list against the Space's own

@@ -25,13 +25,17 @@ def _table(res:dict)->str:
     return '\n'.join(lines)
 
 def cmd_predict(args)->int:
-    from sonicsight.inference import load_model
-    from sonicsight.audio import AudioDecodeError
-    clf, failed = load_model(args.model), 0
-    for f in args.files:
-        try: res = clf.predict(f, top_k=args.top_k, threshold=args.threshold)
-        except (AudioDecodeError, OSError) as e:
-            failed += 1; _err(str(e) if isinstance(e, AudioDecodeError) else f"{f}: {e.strerror or e}"); continue
+    from sonicsight.archive import audio_files, predict_stream, predict_archive
+    from sonicsight.inference import model_path
+    model_path(args.model)  # a missing model is one clear line, not an error per file
+    if args.out:
+        s = predict_archive(args.files, args.out, args.model, args.workers, args.top_k, args.threshold, resume=not args.overwrite)
+        _err(f"{s['answered']} files done ({s['failed']} could not be read), {s['skipped']} already in {s['out']}; "
+             f"{s['files_per_s']} files/s, {s['audio_hours_per_minute']} audio hours per minute")
+        return 1 if s['failed'] else 0
+    failed = 0
+    for res in predict_stream(audio_files(*args.files), args.model, args.workers, args.top_k, args.threshold):
+        if 'error' in res: failed += 1; _err(f"{res['file']}: {res['error']}"); continue
         if args.json: print(json.dumps({k: res[k] for k in ('file','label','predictions')} | ({'timeline': res['timeline']} if 'timeline' in res else {})), flush=True)
         else: print(_table(res), flush=True)
     return 1 if failed else 0
@@ -114,8 +118,12 @@ def parser()->argparse.ArgumentParser:
         s.add_argument('--model', default='esc50', help='shipped model name (esc50, cats-dogs) or path to an exported .pkl you trust')
         s.add_argument('--top-k', type=int, default=5); s.add_argument('--threshold', type=float, default=None,
                        help="confidence below which the answer is 'uncertain' (default: the model card's)")
-    s = sub.add_parser('predict', help='classify audio files'); s.add_argument('files', nargs='+'); model_args(s)
-    s.add_argument('--json', action='store_true', help='one JSON object per line per file'); s.set_defaults(func=cmd_predict)
+    s = sub.add_parser('predict', help='classify audio files, or every audio file under folders'); s.add_argument('files', nargs='+', metavar='FILE_OR_FOLDER'); model_args(s)
+    s.add_argument('--json', action='store_true', help='one JSON object per line per file')
+    s.add_argument('--out', help='write the answers to this .jsonl or .csv as they come; a second run skips files already there')
+    s.add_argument('--overwrite', action='store_true', help='with --out: start it again instead of resuming')
+    s.add_argument('--workers', type=int, default=None, help='processes (default 1); answers then come in the order they finish')
+    s.set_defaults(func=cmd_predict)
     s = sub.add_parser('analyze', help='predictions, feature maps, spectrogram and waveform of one file'); s.add_argument('file'); model_args(s)
     s.add_argument('--json', action='store_true'); s.add_argument('--out', help='folder for PNGs'); s.set_defaults(func=cmd_analyze)
     s = sub.add_parser('evaluate', help='accuracy report on a test set'); s.add_argument('--model', default='esc50')

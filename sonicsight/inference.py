@@ -50,6 +50,8 @@ def _onnx_runner(path:Path):
     opts = ort.SessionOptions()
     # no busy-waiting threads between runs: a server answering requests side by side has no cores to spare for spinning
     opts.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    # a process among several (see `predict_stream`) takes its share of the cores: SONICSIGHT_THREADS
+    opts.intra_op_num_threads = int(os.environ.get('SONICSIGHT_THREADS', 0))
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
     names, inp = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name
     def run(x:np.ndarray, maps:bool=False):
