@@ -86,7 +86,8 @@ def cmd_train(args)->int:
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
-    print(json.dumps(card, indent=1)); return 0
+    if card: print(json.dumps(card, indent=1))  # the other processes of a launched run export nothing
+    return 0
 
 def cmd_ensemble(args)->int:
     from sonicsight.train import make_ensemble
@@ -139,7 +140,8 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--epochs', type=int, default=30)
     s.add_argument('--init', metavar='PKL', help='start from the matching weights of an exported learner you trust (with --no-pretrained)')
     s.add_argument('--lr', type=float, default=None, help="learning rate (default: lr_find's suggestion)")
-    s.add_argument('--bs', type=int, default=32); s.add_argument('--patience', type=int, default=15)
+    s.add_argument('--bs', type=int, default=32, help='clips per step on each process (a launched run steps on BS x processes)')
+    s.add_argument('--patience', type=int, default=15)
     s.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find (its plot is saved in the run folder)')
     s.add_argument('--stretch', type=float, default=0, help='random time stretch up to x(1+STRETCH) either way, e.g. 0.2 (default off)')
     s.add_argument('--mel-shift', type=int, default=0, help='random shift of up to this many mel bins, a pitch change (default off)')

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import pandas as pd, torch, fastai
-from fastai.vision.all import Learner, MixedPrecision, first, set_seed
+from fastai.vision.all import Learner, MixedPrecision, first, set_seed, rank_distrib
+from fastai.distributed import rank0_first
 from .audio import AudioConfig
 from .data import cache_root, dataset_path, render_dataset, esc50_items, cats_dogs_items, esc50_table, cats_dogs_table, balance
-from .train import CPUBFloat16, spec_dls, make_learner, train, export_model
+from .train import CPUBFloat16, spec_dls, make_learner, train, export_model, init_distributed, is_main
 
 # %% auto #0
 __all__ = ['recipe_table', 'run_recipe']
@@ -60,10 +61,23 @@ def _precision(learn:Learner)->str:
     if isinstance(cb, MixedPrecision): return f'{cb.amp_mode.value} autocast + channels_last (CUDA)'
     return f"{'bf16 autocast' if cb.bf16 else 'float32'} + channels_last (CPU)"
 
+def _run_facts(learn:Learner, bs:int, n_proc:int)->dict:
+    "Where and how a run trained, for its card"
+    dev = learn.dls.device.type
+    where = torch.cuda.get_device_name() if dev=='cuda' else f'{dev} ({os.cpu_count()} cores)'
+    return {'batch_size': bs, 'effective_batch_size': bs*n_proc, 'mixed_precision': _precision(learn),
+            'device': where if n_proc==1 else f'{n_proc} processes, each on {where}', 'torch': torch.__version__, 'fastai': fastai.__version__}
+
+def _augmentations(stretch_shift:tuple|None)->str:
+    return ', '.join(([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) +
+                     ['time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1'])
+
+# %% ../nbs/03a_recipes.ipynb #78cfac6b
 def run_recipe(recipe:str, # esc50 or cats-dogs
                out, # Where to export the model (.pkl; the card goes beside it)
                arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, epochs:int=30, lr:float|None=None,
-               bs:int=32, patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
+               bs:int=32, # Clips per step on each process
+               patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
                seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None,
                stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
                balanced:bool=False, # Oversample the training rows of smaller classes
@@ -74,23 +88,18 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                render:bool=True, # False: train from the spectrogram cache alone
                num_workers:int|None=None, # DataLoader processes (default: up to 2)
                onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
-              )->dict:
-    "Train and export one of the shipped models; returns its model card"
-    set_seed(seed, reproducible=False)
+              )->dict|None:
+    "Train and export one of the shipped models; returns its model card (None on the other processes of a launched run)"
+    n_proc = init_distributed()
+    set_seed(seed + rank_distrib(), reproducible=False)  # each process its own augmentations; DDP gives all the main one's weights
     cfg = AudioConfig()
-    table, about = recipe_table(recipe, esc50_dir, cats_dogs_dir, cfg, seed, valid=valid, render=render)
+    table, about = rank0_first(recipe_table, recipe, esc50_dir, cats_dogs_dir, cfg, seed, valid=valid, render=render)  # one process renders
     if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
     dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
-    augs = ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) + [
-        'time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1']
-    run_dir = Path(run_dir or Path('runs')/recipe)
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale)
-    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir, lr_find_iters=lr_find_iters,
-                    schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
-    dev = dls.device.type
+    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=Path(run_dir or Path('runs')/recipe),
+                    lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
+    if not is_main(): return None
     return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
-        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary, 'batch_size': bs,
-        'augmentation': ', '.join(augs),
-        'mixed_precision': _precision(learn),
-        'device': torch.cuda.get_device_name() if dev=='cuda' else f'{dev} ({os.cpu_count()} cores)',
-        'torch': torch.__version__, 'fastai': fastai.__version__, 'seed': seed, 'command': command})
+        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary,
+        'augmentation': _augmentations(stretch_shift), **_run_facts(learn, bs, n_proc), 'seed': seed, 'command': command})

@@ -6,12 +6,13 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import hashlib, importlib.util, inspect, json, math, os, time, urllib.error, warnings
+import contextlib, hashlib, importlib.util, inspect, json, math, os, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
 import torch.nn.functional as F
 from fastai.vision.all import *
+from fastai.distributed import DistributedDL
 from fastai.vision.learner import _default_meta, _update_first_layer
 from .audio import AudioConfig
 from .data import sha256_file
@@ -20,9 +21,9 @@ from .data import sha256_file
 __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls',
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
-           'speed_callbacks', 'load_learner_quietly', 'make_learner', 'ResumeCheckpoint', 'fit_one_cycle_from',
-           'read_history', 'train', 'Ensemble', 'class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx',
-           'make_ensemble', 'tone', 'tiny_tone_model']
+           'speed_callbacks', 'load_learner_quietly', 'make_learner', 'init_distributed', 'is_main', 'from_main',
+           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'class_maps', 'ProbsAndMaps',
+           'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tone', 'tiny_tone_model']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -282,14 +283,38 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
 
 def _trained_body(learn:Learner)->bool: return bool(learn.pretrained or getattr(learn, 'init_from', None))
 
+# %% ../nbs/03_train.ipynb #9caeaa66
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Send the list `t` from `rank` to every process, through a tensor on the backend's device (fastai's always uses CUDA)"
+    t = LongTensor(t)
+    if torch.distributed.get_backend()=='nccl': t = t.cuda()
+    torch.distributed.broadcast(t, rank)
+    return t.cpu().tolist()
+
+def init_distributed()->int:
+    "Join the process group if a launcher started this process (`WORLD_SIZE` > 1); returns the number of processes"
+    n = num_distrib()
+    if n>1 and not torch.distributed.is_initialized():
+        from accelerate import PartialState
+        PartialState(cpu=not torch.cuda.is_available())  # gloo on CPUs (accelerate needs telling), nccl on GPUs, each process on its own GPU
+    return max(n, 1)
+
+def is_main()->bool: return rank_distrib()==0
+
+def from_main(o):
+    "`o` as the main process has it, on every process"
+    if num_distrib()<=1: return o
+    box = [o]; torch.distributed.broadcast_object_list(box, 0); return box[0]
+
 # %% ../nbs/03_train.ipynb #d7db7a62
 class ResumeCheckpoint(Callback):
     "Save model and optimiser to `last.pth` after every epoch, with the schedule phase and epoch reached"
     order = 70
     def __init__(self, phase:str, first_epoch:int=0, fname='last'): store_attr()
     def after_epoch(self):
-        self.learn.save(self.fname, with_opt=True)
-        (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch}))
+        self.learn.save(self.fname, with_opt=True)  # fastai saves on the main process only
+        if is_main(): (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch}))
 
 def fit_one_cycle_from(learn:Learner, epochs:int, lr_max, start:int=0, cbs=(), div:float=25., pct_start:float=0.25, div_final:float=1e5):
     "`learn.fit_one_cycle(epochs, lr_max, div, pct_start)` from epoch `start` on: the same schedule, shifted"
@@ -321,36 +346,34 @@ def _phases(schedule:str, epochs:int, lr:float, freeze_epochs:int, lr_mult:float
     return [('frozen', freeze_epochs, slice(lr), True, {'pct_start': 0.99}),
             ('unfrozen', epochs, slice(lr/2/lr_mult, lr/2), False, {'pct_start': 0.3, 'div': 5.0})]
 
-def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1, patience:int=10,
-          resume:bool=False, run_dir=None,
-          lr_find_iters:int=100, # Iterations of `lr_find`; 0 skips it (then `lr` is required)
-          schedule:str|None=None, # 'fine_tune' or 'one_cycle'; default fine_tune for a pretrained or `init` body
-          lr_mult:float=100, # `fine_tune`: the first layers learn `lr_mult` times slower than the head
-          keep:str='best', # 'best' epoch on validation (with early stopping), or 'last' (validation only watched)
-         )->dict:
-    "Train `learn` with lr_find, early stopping, checkpoints and logs; returns a summary"
-    run_dir = Path(run_dir or learn.path); run_dir.mkdir(parents=True, exist_ok=True)
-    learn.path, learn.model_dir = run_dir, 'models'
-    schedule = schedule or ('fine_tune' if _trained_body(learn) else 'one_cycle')
-    monitor, ckpt = 'accuracy', run_dir/'models'/'last.json'
-    done = json.loads(ckpt.read_text()) if resume and ckpt.exists() else None
-    if done: learn.load('last', with_opt=True)
-    elif lr_find_iters:
-        sug = learn.lr_find(num_it=lr_find_iters, show_plot=True)
-        plt.gcf().savefig(run_dir/'lr_find.png', dpi=80); plt.close('all')
-        (run_dir/'lr_find.json').write_text(json.dumps({'valley': float(sug.valley), 'lr_used': lr or float(sug.valley)}))
-        lr = lr or float(sug.valley)
-    elif lr is None and (run_dir/'lr_find.json').exists(): lr = json.loads((run_dir/'lr_find.json').read_text())['lr_used']
+def _learning_rate(learn:Learner, lr:float|None, lr_find_iters:int, run_dir:Path, resumed:bool)->float:
+    "`lr`, else `lr_find`'s valley (found by the main process alone, its plot saved), else the rate the run being resumed used"
+    saved = run_dir/'lr_find.json'
+    if lr_find_iters and not resumed:
+        if is_main():
+            # alone: fastai gathers every loss from all processes whenever WORLD_SIZE > 1, and the others are not running this
+            with modified_env(WORLD_SIZE='1'): sug = learn.lr_find(num_it=lr_find_iters, show_plot=True)
+            plt.gcf().savefig(run_dir/'lr_find.png', dpi=80); plt.close('all')
+            lr = lr or float(sug.valley)
+            saved.write_text(json.dumps({'valley': float(sug.valley), 'lr_used': lr}))
+        lr = from_main(lr)
+    elif lr is None and saved.exists(): lr = json.loads(saved.read_text())['lr_used']
     if lr is None: raise ValueError("no learning rate: pass lr, or let lr_find run (lr_find_iters > 0)")
-    if not done: (run_dir/'history.csv').unlink(missing_ok=True)
+    return lr
+
+def _fit_cbs(run_dir:Path, keep:str, patience:int, resumed:bool, monitor:str='accuracy')->list:
+    "The log (written by the main process), and for `keep='best'` the best-epoch checkpoint and early stopping"
     # appending: `fine_tune` fits twice (frozen, then unfrozen) and a fresh log per fit would lose the frozen epochs
-    cbs = [CSVLogger(fname='history.csv', append=True), *_tensorboard_cb(run_dir)]
-    if keep=='best':
-        best = SaveModelCallback(monitor=monitor, fname='best', reset_on_fit=False)
-        if done: best.best = float(read_history(run_dir/'history.csv')[monitor].max())
-        cbs += [best, EarlyStoppingCallback(monitor=monitor, patience=patience)]
-    elif keep!='last': raise ValueError(f"keep must be 'best' or 'last', not {keep!r}")
-    t0, phases = time.time(), _phases(schedule, epochs, lr, freeze_epochs, lr_mult)
+    cbs = [CSVLogger(fname='history.csv', append=True), *_tensorboard_cb(run_dir)] if is_main() else []
+    if keep=='last': return cbs
+    if keep!='best': raise ValueError(f"keep must be 'best' or 'last', not {keep!r}")
+    best = SaveModelCallback(monitor=monitor, fname='best', reset_on_fit=False)
+    if resumed: best.best = float(read_history(run_dir/'history.csv')[monitor].max())
+    return cbs + [best, EarlyStoppingCallback(monitor=monitor, patience=patience)]
+
+# %% ../nbs/03_train.ipynb #9f11b2e4
+def _fit_phases(learn:Learner, phases:list, cbs:list, done:dict|None):
+    "Fit each phase, skipping what the run being resumed (`done`) already did"
     names = [p[0] for p in phases]
     for i,(name, n, lr_max, frozen, kw) in enumerate(phases):
         if done and i < names.index(done['phase']): continue
@@ -358,10 +381,33 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
         if start>=n: continue
         learn.freeze() if frozen else learn.unfreeze()
         fit_one_cycle_from(learn, n, lr_max, start, cbs=[*cbs, ResumeCheckpoint(name, start)], **kw)
+
+def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1, patience:int=10,
+          resume:bool=False, run_dir=None,
+          lr_find_iters:int=100, # Iterations of `lr_find`; 0 skips it (then `lr` is required)
+          schedule:str|None=None, # 'fine_tune' or 'one_cycle'; default fine_tune for a pretrained or `init` body
+          lr_mult:float=100, # `fine_tune`: the first layers learn `lr_mult` times slower than the head
+          keep:str='best', # 'best' epoch on validation (with early stopping), or 'last' (validation only watched)
+         )->dict:
+    "Train `learn` with lr_find, early stopping, checkpoints and logs, on every process a launcher started; returns a summary"
+    n_proc = init_distributed()
+    run_dir = Path(run_dir or learn.path); run_dir.mkdir(parents=True, exist_ok=True)
+    learn.path, learn.model_dir = run_dir, 'models'
+    schedule = schedule or ('fine_tune' if _trained_body(learn) else 'one_cycle')
+    ckpt = run_dir/'models'/'last.json'
+    done = json.loads(ckpt.read_text()) if resume and ckpt.exists() else None
+    if done: learn.load('last', with_opt=True)
+    cbs = _fit_cbs(run_dir, keep, patience, resumed=bool(done))
+    lr = _learning_rate(learn, lr, lr_find_iters, run_dir, resumed=bool(done))
+    if is_main() and not done: (run_dir/'history.csv').unlink(missing_ok=True)
+    t0, phases = time.time(), _phases(schedule, epochs, lr, freeze_epochs, lr_mult)
+    # batch norm stays per process (sync_bn=False): DDP sends the main process's statistics with every forward pass
+    with learn.distrib_ctx(sync_bn=False) if n_proc>1 else contextlib.nullcontext(): _fit_phases(learn, phases, cbs, done)
+    distrib_barrier()  # the main process has closed the log
     hist = read_history(run_dir/'history.csv')
     return dict(lr=lr, schedule=schedule, **({'lr_mult': lr_mult} if schedule=='fine_tune' else {}), epochs_run=len(hist),
-                best_valid_accuracy=float(hist[monitor].max()), last_valid_accuracy=float(hist[monitor].iloc[-1]), kept=keep,
-                seconds=round(time.time()-t0, 1))
+                best_valid_accuracy=float(hist.accuracy.max()), last_valid_accuracy=float(hist.accuracy.iloc[-1]), kept=keep,
+                processes=n_proc, seconds=round(time.time()-t0, 1))
 
 # %% ../nbs/03_train.ipynb #b0a1c838
 class Ensemble(nn.Module):

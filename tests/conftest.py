@@ -20,6 +20,16 @@ def cats_dogs_dir(): return _need(data_root()/'cats_dogs')
 @pytest.fixture(scope='session')
 def esc50_meta(esc50_dir): return pd.read_csv(esc50_dir/'meta'/'esc50.csv')
 
+@pytest.fixture(scope='session')
+def tiny_esc50(esc50_dir, tmp_path_factory):
+    "Three classes, folds 1-2 for training and fold 5 for testing, linked from the real copy"
+    root = tmp_path_factory.mktemp('data')/'esc50'; (root/'audio').mkdir(parents=True); (root/'meta').mkdir()
+    meta = pd.read_csv(esc50_dir/'meta'/'esc50.csv')
+    meta = meta[meta.category.isin(['dog', 'rain', 'church_bells']) & meta.fold.isin([1, 2, 5])].groupby(['category', 'fold']).head(4)
+    for f in meta.filename: (root/'audio'/(Path(f).stem+'.flac')).symlink_to(esc50_dir/'audio'/(Path(f).stem+'.flac'))
+    meta.to_csv(root/'meta'/'esc50.csv', index=False)
+    return root
+
 def esc50_clip(esc50_dir, meta, category, fold=5, i=0)->Path:
     "The i-th clip of `category` in `fold`"
     name = meta[(meta.category==category) & (meta.fold==fold)].filename.iloc[i]

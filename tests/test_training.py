@@ -6,16 +6,6 @@ from sonicsight.data import sha256_file
 
 SONICSIGHT = Path(sys.executable).parent/'sonicsight'
 
-@pytest.fixture(scope='module')
-def tiny_esc50(esc50_dir, tmp_path_factory):
-    "Three classes, folds 1-2 for training and fold 5 for testing, linked from the real copy"
-    root = tmp_path_factory.mktemp('data')/'esc50'; (root/'audio').mkdir(parents=True); (root/'meta').mkdir()
-    meta = pd.read_csv(esc50_dir/'meta'/'esc50.csv')
-    meta = meta[meta.category.isin(['dog', 'rain', 'church_bells']) & meta.fold.isin([1, 2, 5])].groupby(['category', 'fold']).head(4)
-    for f in meta.filename: (root/'audio'/(Path(f).stem+'.flac')).symlink_to(esc50_dir/'audio'/(Path(f).stem+'.flac'))
-    meta.to_csv(root/'meta'/'esc50.csv', index=False)
-    return root
-
 def test_train_export_evaluate(tiny_esc50, tmp_path):
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
     out = tmp_path/'tiny.pkl'

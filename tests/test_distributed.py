@@ -1,0 +1,54 @@
+"`sonicsight train` unchanged under `torchrun`: two CPU processes (gloo) train one model, and only the main one writes."
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest, torch
+from conftest import free_port
+
+# The command line, untouched, plus a record of what each process ended with: its weights and how many clips it
+# stepped on while its batches came through `DistributedDL`
+SPY = '''
+import os, sys, torch
+import sonicsight.recipes as recipes
+from fastai.callback.core import Callback
+from fastai.distributed import DistributedDL
+class Count(Callback):
+    n = 0
+    def after_batch(self):
+        if self.training and isinstance(self.dl, DistributedDL): self.n += len(self.yb[0])
+real, dest = recipes.train, sys.argv[1]
+def spy(learn, **kw):
+    learn.add_cb(count := Count())
+    out = real(learn, **kw)
+    torch.save({'state': learn.model.state_dict(), 'clips': count.n}, f"{dest}/rank{os.environ['RANK']}.pth")
+    return out
+recipes.train = spy
+sys.argv = ['sonicsight', *sys.argv[2:]]
+from sonicsight.cli import main
+sys.exit(main())
+'''
+
+def test_two_processes_train_one_model_and_write_once(tiny_esc50, tmp_path):
+    spy, ranks, out = tmp_path/'spy.py', tmp_path/'ranks', tmp_path/'model'/'tiny.pkl'
+    spy.write_text(SPY); ranks.mkdir()
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(free_port()),
+                        str(spy), str(ranks), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--epochs', '2',
+                        '--bs', '4', '--lr-find-iters', '5', '--workers', '0', '--valid', 'none', '--esc50', str(tiny_esc50),
+                        '--run-dir', str(tmp_path/'run'), '--out', str(out)], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    a, b = (torch.load(ranks/f'rank{i}.pth') for i in (0, 1))
+    # one model: every weight and batch-norm statistic equal on both processes, because DDP trained them in step (with
+    # `--valid none` the last epoch is kept: no process loads the main one's best checkpoint at the end, which would hide a drift)
+    assert a['state'].keys() == b['state'].keys() and all(torch.equal(a['state'][k], b['state'][k]) for k in a['state'])
+    card = json.loads(out.with_suffix('.json').read_text())
+    assert (card['processes'], card['batch_size'], card['effective_batch_size'], card['epochs_run']) == (2, 4, 8, 2)
+    # sharded: each process stepped on its own half of the training clips each epoch (full batches only, as fastai drops the last)
+    half = (card['train_items']+1)//2
+    assert a['clips'] == b['clips'] == card['epochs_run'] * (half//4*4) > 0
+    # written once, by the main process: one export, one card (printed once), one log with one header, one lr_find
+    assert sorted(p.name for p in out.parent.iterdir()) == ['tiny.json', 'tiny.onnx', 'tiny.pkl']
+    assert r.stdout.count('"effective_batch_size"') == 1
+    log = (tmp_path/'run'/'history.csv').read_text().splitlines()
+    assert log[0].startswith('epoch,') and len(log) == 3
+    assert (tmp_path/'run'/'lr_find.png').exists() and json.loads((tmp_path/'run'/'lr_find.json').read_text())['lr_used'] == card['lr']
+    assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['last.json', 'last.pth']
