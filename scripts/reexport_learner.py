@@ -11,7 +11,8 @@ import argparse, json
 from pathlib import Path
 from sonicsight.audio import AudioConfig
 from sonicsight.data import cache_root, esc50_table, sha256_file
-from sonicsight.train import export_model, load_learner_quietly, make_learner, spec_dls
+from sonicsight.train import load_learner_quietly, make_learner, spec_dls
+from sonicsight.export import export_model
 
 if __name__ == '__main__':
     a = argparse.ArgumentParser(description=__doc__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io, json, shutil, subprocess
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
+from typing import Iterator
 import numpy as np
 
 # %% auto #0
@@ -132,8 +133,8 @@ def window_starts(n_samples:int, win:int, hop:int)->list[int]:
     return starts
 
 # %% ../nbs/00_audio.ipynb #cece4d1f
-def frame_windows(y:np.ndarray, cfg:AudioConfig, overlap:float=0.5)->tuple[np.ndarray,np.ndarray]:
-    "Windows of `cfg.clip_samples` covering `y` with `overlap`, and their start times in seconds"
+def frame_windows(y:np.ndarray, cfg:AudioConfig, overlap:float=0.5)->tuple[Iterator[np.ndarray],np.ndarray]:
+    "Windows of `cfg.clip_samples` covering `y` with `overlap`, made one at a time as they are read, and their start times in seconds"
     win = cfg.clip_samples
     starts = window_starts(len(y), win, max(1, int(win*(1-overlap))))
-    return np.stack([fix_length(y, win, s) for s in starts]), np.array(starts)/cfg.sample_rate
+    return (fix_length(y, win, s) for s in starts), np.array(starts)/cfg.sample_rate

@@ -90,7 +90,7 @@ def cmd_train(args)->int:
     return 0
 
 def cmd_ensemble(args)->int:
-    from sonicsight.train import make_ensemble
+    from sonicsight.export import make_ensemble
     card = make_ensemble(args.pkls, args.out, {'command': 'sonicsight ' + ' '.join(sys.argv[1:])})
     print(json.dumps({k: card[k] for k in ('file', 'sha256', 'size_bytes', 'members')}, indent=1)); return 0
 
@@ -153,7 +153,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--input-scale', type=float, default=1.0, help='resize spectrograms by this factor inside the model (timm bodies)')
     s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')
     s.add_argument('--cached', action='store_true', help='train from the spectrogram cache alone (ESC-50 metadata, no audio)')
-    s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.train.add_onnx)')
+    s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.export.add_onnx)')
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')

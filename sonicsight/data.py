@@ -13,9 +13,9 @@ from .audio import AudioConfig, AudioDecodeError, OTHER, AUDIO_EXTS
 from .spectrogram import render_many, png_names, is_up_to_date, existing_pngs
 
 # %% auto #0
-__all__ = ['ESC50_URL', 'data_root', 'dataset_path', 'esc50_items', 'cats_dogs_items', 'folder_items', 'sha256_file', 'download',
-           'download_esc50', 'spectrogram_jobs', 'render_dataset', 'with_pngs', 'grouped_holdout', 'esc50_table',
-           'balance', 'cats_dogs_table', 'cache_root']
+__all__ = ['ESC50_URL', 'data_root', 'dataset_path', 'esc50_items', 'cats_dogs_items', 'folder_items', 'dataset_kind',
+           'labelled_items', 'sha256_file', 'download', 'download_esc50', 'spectrogram_jobs', 'render_dataset',
+           'with_pngs', 'grouped_holdout', 'esc50_table', 'balance', 'cats_dogs_table', 'cache_root']
 
 # %% ../nbs/02_data.ipynb #c9f5184e
 def data_root()->Path:
@@ -78,6 +78,21 @@ def folder_items(path)->pd.DataFrame:
     files = sorted(p for p in root.rglob('*') if p.suffix.lower() in AUDIO_EXTS and p.is_file() and p.parent!=root)
     return pd.DataFrame(dict(path=files, label=[p.relative_to(root).parts[0] for p in files]))
 
+# %% ../nbs/02_data.ipynb #ef4aba47
+def dataset_kind(path)->str:
+    "'esc50' (has meta/esc50.csv), 'cats_dogs' (has train_test_split.csv) or 'folder' (a folder per label)"
+    p = Path(path)
+    if (p/'meta'/'esc50.csv').exists(): return 'esc50'
+    if (p/'train_test_split.csv').exists(): return 'cats_dogs'
+    return 'folder'
+
+def labelled_items(path, drop_leaks:bool=True)->pd.DataFrame:
+    "Every clip of the dataset at `path` with `path` and `label`, and ESC-50's `fold` or Audio Cats and Dogs' `split`"
+    kind = dataset_kind(path)
+    if kind=='esc50': return esc50_items(path).assign(label=lambda d: d.category)
+    if kind=='cats_dogs': return cats_dogs_items(path, drop_leaks=drop_leaks)
+    return folder_items(path)
+
 # %% ../nbs/02_data.ipynb #e6a3384a
 ESC50_URL = 'https://github.com/karoldvl/ESC-50/archive/master.zip'
 
@@ -120,7 +135,7 @@ def download_esc50(dest, # Folder to create `esc50/` in
                    url:str=ESC50_URL, sha256:str|None=None, progress:bool=True)->Path:
     "Download and extract ESC-50 into `dest/esc50`, returning that folder"
     dest = Path(dest); root = dest/'esc50'
-    if (root/'meta'/'esc50.csv').exists():
+    if dataset_kind(root)=='esc50':
         esc50_items(root)
         return root
     archive = download(url, dest/'ESC-50.zip', sha256, progress)
@@ -137,11 +152,9 @@ def download_esc50(dest, # Folder to create `esc50/` in
 def spectrogram_jobs(src, dest)->list[tuple[Path,Path]]:
     "(audio file, destination folder) pairs that mirror the labels of the dataset at `src`"
     src,dest = Path(src),Path(dest)
-    if (src/'meta'/'esc50.csv').exists():
-        items = esc50_items(src); return [(p, dest/c) for p,c in zip(items.path, items.category)]
-    if (src/'train_test_split.csv').exists():
-        df = cats_dogs_items(src, drop_leaks=False)
-        return [(p, dest/l) for p,l in zip(df.path, df.label)]
+    if dataset_kind(src)!='folder':
+        items = labelled_items(src, drop_leaks=False); return [(p, dest/l) for p,l in zip(items.path, items.label)]
+    # any other folder is mirrored as it is, files at its top included
     files = sorted(p for p in src.rglob('*') if p.is_file() and p.suffix.lower() in AUDIO_EXTS)
     return [(p, dest/p.parent.relative_to(src)) for p in files]
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 from .inference import Classifier, BACKGROUND, UNCERTAIN
-from .data import esc50_items, cats_dogs_items
+from .data import dataset_kind, labelled_items
 
 # %% auto #0
 __all__ = ['SUMMARY_KEYS', 'test_set', 'score', 'confusion_png', 'threshold_table', 'evaluate', 'record_in_card']
@@ -18,14 +18,10 @@ __all__ = ['SUMMARY_KEYS', 'test_set', 'score', 'confusion_png', 'threshold_tabl
 # %% ../nbs/05_evaluate.ipynb #4ab505ca
 def test_set(data, fold:int=5)->pd.DataFrame:
     "Files and labels to evaluate on: an ESC-50 fold, the cats-dogs test split, or a folder-per-label tree"
-    from sonicsight.data import folder_items
-    data = Path(data)
-    if (data/'meta'/'esc50.csv').exists():
-        d = esc50_items(data); d = d[d.fold==fold]
-        return pd.DataFrame({'path': d.path, 'label': d.category}).reset_index(drop=True)
-    if (data/'train_test_split.csv').exists():
-        d = cats_dogs_items(data); return d[d.split=='test'][['path','label']].reset_index(drop=True)
-    return folder_items(data)
+    d, kind = labelled_items(data), dataset_kind(data)
+    if kind=='esc50': d = d[d.fold==fold]
+    if kind=='cats_dogs': d = d[d.split=='test']
+    return d[['path','label']].reset_index(drop=True)
 
 # %% ../nbs/05_evaluate.ipynb #27953e78
 def score(clf:Classifier, probs:np.ndarray, labels, threshold:float|None=None)->dict:

