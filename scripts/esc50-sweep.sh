@@ -10,7 +10,7 @@
 set -euo pipefail
 out=${1:?usage: esc50-sweep.sh OUT_DIR [EPOCHS]}; epochs=${2:-60}; workers=${WORKERS:-3}
 mkdir -p "$out"
-ss() { python3 -c 'import sys; from sonicsight.cli import main; sys.exit(main())' "$@"; }
+source "$(dirname "$0")/side-by-side.sh"
 common=(esc50 --cached --arch efficientnet_lite0 --epochs "$epochs" --lr-find-iters 0 --workers "$workers" --no-onnx ${ESC50:+--esc50 "$ESC50"})
 declare -A variant=(
   [ft]='--schedule fine_tune --lr 4e-3 --lr-mult 10'
@@ -18,26 +18,12 @@ declare -A variant=(
   [ft-x2]='--schedule fine_tune --lr 4e-3 --lr-mult 10 --input-scale 2'
   [oc-x2]='--schedule one_cycle --lr 2e-3 --input-scale 2')
 
-side_by_side() {  # NAME ARGS... per line on stdin: run them all at once, fail if any failed
-  local pids=() names=()
-  while read -r name args; do
-    # shellcheck disable=SC2086
-    ss train "${common[@]}" $args --run-dir "$out/$name" --out "$out/$name/model.pkl" > "$out/$name.log" 2>&1 &
-    pids+=($!); names+=("$name")
-  done
-  local failed=0
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { echo "${names[$i]} failed:"; tail -20 "$out/${names[$i]}.log"; failed=1; }; done
-  return $failed
-}
-
 t0=$SECONDS
 for v in "${!variant[@]}"; do echo "fold4-$v --valid fold4 ${variant[$v]}"; done | side_by_side
 echo "fold-4 runs: $((SECONDS-t0)) s"
 python3 scripts/esc50_fold_probs.py "$out"/fold4-*/model.pkl --fold 4 --out "$out/fold4-probs.npz" ${ESC50:+--esc50 "$ESC50"}
-read -r -a top < <(python3 -c "
-import json, sys
-acc = {v: json.load(open(f'$out/fold4-{v}/model.json'))['best_valid_accuracy'] for v in sys.argv[1:]}
-print(*sorted(acc, key=acc.get, reverse=True)[:3])" "${!variant[@]}")
+runs=(); for v in "${!variant[@]}"; do runs+=("fold4-$v"); done
+read -r -a top < <(fold4_accuracy "${runs[@]}" | head -3 | sed 's/^fold4-//; s/ .*//' | paste -sd' ' -)
 echo "fold-4 ranking (best 3): ${top[*]}"
 t1=$SECONDS
 { for v in "${top[@]}"; do echo "final-$v --valid none ${variant[$v]}"; done

@@ -84,6 +84,7 @@ def cmd_train(args)->int:
                           init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
                           valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
+                          teachers=args.teacher, distil_alpha=args.distil_alpha, distil_t=args.distil_t,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
     if card: print(json.dumps(card, indent=1))  # the other processes of a launched run export nothing
@@ -154,6 +155,9 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')
     s.add_argument('--cached', action='store_true', help='train from the spectrogram cache alone (ESC-50 metadata, no audio)')
     s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.export.add_onnx)')
+    s.add_argument('--teacher', action='append', metavar='PKL', help='distil from this exported learner (repeat for several; same classes)')
+    s.add_argument('--distil-alpha', type=float, default=0.5, help="the teachers' share of the loss (with --teacher)")
+    s.add_argument('--distil-t', type=float, default=2.0, help='distillation temperature (with --teacher)')
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')

@@ -11,10 +11,10 @@ from copy import deepcopy
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
-from fastai.vision.all import Learner, Normalize, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
+from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, load_learner_quietly, make_learner, spec_dls, train, tone_items
+from .train import SpecBody, Ensemble, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -101,7 +101,6 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
                 )->dict:
     "Export `learn` to `path` (.pkl), its ONNX twin, and a model card `path.json` beside them"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    norm = first(t for t in learn.dls.after_batch if isinstance(t, Normalize))
     model, cbs = learn.model, learn.cbs
     learn.model = (deepcopy(model).half() if half else model).to(memory_format=torch.contiguous_format)
     learn.cbs = L(cb for cb in cbs if isinstance(cb, (TrainEvalCallback, Recorder)))
@@ -109,7 +108,7 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     finally: learn.model, learn.cbs = model, cbs
     runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
-            'normalize': {'mean': float(norm.mean.flatten()[0]), 'std': float(norm.std.flatten()[0])},
+            'normalize': dict(zip(('mean', 'std'), normalize_stats(learn.dls))),
             'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
             'pretrained': bool(learn.pretrained), 'weights': getattr(learn, 'weights', None),
             'parameters': sum(p.numel() for p in model.parameters()),

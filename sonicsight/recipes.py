@@ -13,7 +13,7 @@ from fastai.vision.all import Learner, MixedPrecision, first, set_seed, rank_dis
 from fastai.distributed import rank0_first
 from .audio import AudioConfig
 from .data import cache_root, dataset_path, render_dataset, esc50_items, cats_dogs_items, esc50_table, cats_dogs_table, balance
-from .train import CPUBFloat16, spec_dls, make_learner, train, init_distributed, is_main
+from .train import CPUBFloat16, spec_dls, make_learner, train, init_distributed, is_main, Distill, load_teacher, normalize_stats
 from .export import export_model
 
 # %% auto #0
@@ -90,6 +90,8 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                render:bool=True, # False: train from the spectrogram cache alone
                num_workers:int|None=None, # DataLoader processes (default: up to 2)
                onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
+               teachers:list|None=None, # Exported learners to distil from (`Distill`), e.g. the input x2 networks
+               distil_alpha:float=0.5, distil_t:float=2.0, # The teachers' share of the loss, and the temperature
               )->dict|None:
     "Train and export one of the shipped models; returns its model card (None on the other processes of a launched run)"
     n_proc = init_distributed()
@@ -99,9 +101,13 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
     dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale)
+    distil = None
+    if teachers:
+        teacher, about_t = load_teacher(teachers, normalize_stats(dls), list(dls.vocab))
+        learn.add_cb(Distill(teacher, distil_alpha, distil_t)); distil = {'teachers': about_t, 'alpha': distil_alpha, 'T': distil_t}
     summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=Path(run_dir or Path('runs')/recipe),
                     lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
     if not is_main(): return None
     return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
-        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, **summary,
+        'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, 'distillation': distil, **summary,
         'augmentation': _augmentations(stretch_shift), **_run_facts(learn, bs, n_proc), 'seed': seed, 'command': command})

@@ -22,7 +22,8 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'make_learner', 'init_distributed', 'is_main', 'from_main',
-           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble']
+           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
+           'normalize_stats', 'load_teacher', 'Distill']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -437,3 +438,42 @@ class Ensemble(nn.Module):
     "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back)"
     def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
     def forward(self, x): return torch.stack([torch.softmax(m(x).float(), 1) for m in self.members]).mean(0).log()
+
+# %% ../nbs/03_train.ipynb #3b682988
+class Renormalize(nn.Module):
+    "Undo one input normalisation and apply another, so a model meets its inputs as it was trained on them"
+    def __init__(self, src:tuple, dst:tuple): super().__init__(); self.src, self.dst = src, dst
+    def forward(self, x): return (x*self.src[1] + self.src[0] - self.dst[0]) / self.dst[1]
+
+def normalize_stats(dls)->tuple[float,float]:
+    "The (mean, std) that `dls` normalises spectrograms with"
+    norm = first(t for t in dls.after_batch if isinstance(t, Normalize))
+    return float(norm.mean.flatten()[0]), float(norm.std.flatten()[0])
+
+def load_teacher(pkls:list, # Exported learners you trust, with the student's classes in the same order
+                 stats:tuple, # The student's (mean, std)
+                 vocab:list)->tuple[nn.Module,list]:
+    "One teacher module of the learners at `pkls` (mean of their probabilities, as log-probabilities), and what the card says of them"
+    members, about = [], []
+    for p in pkls:
+        t = load_learner_quietly(p)
+        if list(t.dls.vocab)!=list(vocab): raise ValueError(f"teacher {Path(p).name} has other classes than the student: {list(t.dls.vocab)[:5]}...")
+        members.append(nn.Sequential(Renormalize(stats, normalize_stats(t.dls)), t.model.float()))
+        about.append({'file': str(p), 'sha256': sha256_file(p)})
+    return Ensemble(members).eval(), about
+
+class Distill(Callback):
+    "Add `alpha` x T^2 x KL(teacher || student) at temperature `T` to the training loss, weighing the rest by 1-`alpha`"
+    order = 20  # after MixUp has mixed the batch and mixed precision has made the prediction float
+    def __init__(self, teacher:nn.Module, alpha:float=0.5, T:float=2.0): store_attr()
+    def before_fit(self):
+        self.teacher.to(self.dls.device).eval().requires_grad_(False)
+        if self.dls.device.type=='cuda': self.teacher.to(memory_format=torch.channels_last)
+    def after_pred(self):
+        if not self.training: return
+        with torch.no_grad(): self.soft = F.softmax(self.teacher(*self.xb).float()/self.T, 1)
+    def after_loss(self):
+        if not self.training: return
+        kd = F.kl_div(F.log_softmax(self.pred.float()/self.T, 1), self.soft, reduction='batchmean') * self.T**2
+        self.learn.loss_grad = (1-self.alpha)*self.learn.loss_grad + self.alpha*kd
+        self.learn.loss = self.learn.loss_grad.detach().clone()

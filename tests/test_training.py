@@ -56,3 +56,16 @@ def test_pretrained_without_weights_stops_with_alternatives(tiny_esc50, tmp_path
                        capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 2 and 'missing.pth does not exist' in r.stderr
     assert not (tmp_path/'x.pkl').exists()
+
+def test_train_with_a_teacher(tiny_esc50, tmp_path):
+    "`--teacher`: the student trains with `Distill`, and its card names the teacher by sha256"
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    base = [str(SONICSIGHT), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--epochs', '1', '--bs', '8',
+            '--lr', '1e-3', '--lr-find-iters', '0', '--workers', '0', '--no-onnx', '--esc50', str(tiny_esc50)]
+    for name, extra in (('teacher', []), ('student', ['--teacher', str(tmp_path/'teacher.pkl'), '--distil-alpha', '0.7'])):
+        r = subprocess.run(base + extra + ['--run-dir', str(tmp_path/name), '--out', str(tmp_path/f'{name}.pkl')],
+                           capture_output=True, text=True, env=env, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+    card = json.loads((tmp_path/'student.json').read_text())
+    assert card['distillation'] == {'teachers': [{'file': str(tmp_path/'teacher.pkl'), 'sha256': sha256_file(tmp_path/'teacher.pkl')}], 'alpha': 0.7, 'T': 2.0}
+    assert json.loads((tmp_path/'teacher.json').read_text())['distillation'] is None
