@@ -101,11 +101,12 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
                 )->dict:
     "Export `learn` to `path` (.pkl), its ONNX twin, and a model card `path.json` beside them"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    model, cbs = learn.model, learn.cbs
+    model = learn.model
     learn.model = (deepcopy(model).half() if half else model).to(memory_format=torch.contiguous_format)
-    learn.cbs = L(cb for cb in cbs if isinstance(cb, (TrainEvalCallback, Recorder)))
-    try: learn.export(path.resolve())
-    finally: learn.model, learn.cbs = model, cbs
+    # training callbacks leave with their attributes too: a `Distill` would otherwise pickle its teachers into the file
+    try:
+        with learn.removed_cbs([cb for cb in learn.cbs if not isinstance(cb, (TrainEvalCallback, Recorder))]): learn.export(path.resolve())
+    finally: learn.model = model
     runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': dict(zip(('mean', 'std'), normalize_stats(learn.dls))),
