@@ -21,7 +21,8 @@ if __name__ == '__main__':
     card = json.loads(Path(args.card).read_text())
     dls = spec_dls(esc50_table(cache_root()/'esc50'), stats=(card['normalize']['mean'], card['normalize']['std']), num_workers=0)
     assert list(dls.vocab) == card['classes'], 'the data block gives other classes than the card'
-    learn = make_learner(dls, card['arch'], pretrained=False, mixup=0, input_scale=card.get('input_scale', 1.0))
+    learn = make_learner(dls, card['arch'], pretrained=False, mixup=0, input_scale=card.get('input_scale', 1.0),
+                         output_stride=card.get('output_stride', 32))
     learn.model.load_state_dict(load_learner_quietly(args.pkl).model.float().state_dict())
     learn.pretrained, learn.weights = card['pretrained'], card['weights']
     out = Path(args.out)

@@ -111,6 +111,7 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': dict(zip(('mean', 'std'), normalize_stats(learn.dls))),
             'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
+            'output_stride': getattr(learn, 'output_stride', 32),
             'pretrained': bool(learn.pretrained), 'weights': getattr(learn, 'weights', None),
             'parameters': sum(p.numel() for p in model.parameters()),
             'input': {'channels': 1, 'height': cfg.n_mels, 'width': cfg.n_frames},
@@ -143,7 +144,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.model = Ensemble([l.model.float() for l in learns])
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
-                ('arch', 'input_scale', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
+                ('arch', 'input_scale', 'output_stride', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
                for p,c in zip(pkls, cards)]
     learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
     learn.input_scale = [c.get('input_scale', 1.0) for c in cards]

@@ -193,11 +193,12 @@ def pretrained_weights(arch:str, weights_file=None,
     return sd, {**about, 'tensors_sha256': tensors_sha256(sd)}
 
 # %% ../nbs/03_train.ipynb #188f10ed
-def _construct(arch_fn)->nn.Module:
-    "A randomly initialised ImageNet network: torchvision builders take `weights`, fastai's xresnets `pretrained`"
+def _construct(arch_fn, output_stride:int=32)->nn.Module:
+    "A randomly initialised ImageNet network: torchvision builders take `weights`, fastai's xresnets `pretrained`; timm's an `output_stride`"
     if isinstance(arch_fn, str):
         import timm
-        return timm.create_model(arch_fn, pretrained=False)
+        return timm.create_model(arch_fn, pretrained=False, **({} if output_stride==32 else {'output_stride': output_stride}))
+    if output_stride!=32: raise ValueError("output_stride is for timm bodies")
     return arch_fn(weights=None) if 'weights' in inspect.signature(arch_fn).parameters else arch_fn(pretrained=False)
 
 def load_imagenet(model:nn.Module, sd:dict)->nn.Module:
@@ -222,9 +223,10 @@ class SpecBody(TimmBody):
 def create_model(arch, # From `arch_by_name`
                  n_out:int, n_in:int=1, state_dict:dict|None=None, # ImageNet weights for the body
                  input_scale:float=1.0, # Resize the input by this factor first (timm bodies)
+                 output_stride:int=32, # 16 or 8: dilate the last stages instead of striding (timm bodies)
                 )->nn.Module:
     "fastai body + head for `arch` with `n_in` input channels, the body loaded with `state_dict` when given"
-    model, pretrained = _construct(arch), state_dict is not None
+    model, pretrained = _construct(arch, output_stride), state_dict is not None
     if pretrained: load_imagenet(model, state_dict)
     if isinstance(arch, str):
         model.reset_classifier(0)
@@ -288,12 +290,13 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
                  mixup:float=0.4, path='.',
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
                  input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
+                 output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
                  **kwargs)->Learner:
     "`vision_learner` for one-channel spectrograms; ImageNet-pretrained unless told otherwise"
     if init and pretrained: raise ValueError("init replaces ImageNet weights: pass pretrained=False (--no-pretrained) with it")
     arch_fn = arch_by_name(arch)
     sd, weights = pretrained_weights(arch, weights_file) if pretrained else (None, None)
-    model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale)
+    model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale, output_stride=output_stride)
     del sd
     split = split_body_head if isinstance(arch_fn, str) else model_meta.get(arch_fn, _default_meta)['split']
     cbs = speed_callbacks(dls.device, model) + ([MixUp(mixup)] if mixup else [])
@@ -301,7 +304,7 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
                     metrics=[accuracy, top_k_accuracy] if dls.c>5 else [accuracy], cbs=cbs, path=path, **kwargs)
     if pretrained: learn.freeze()
     learn.arch, learn.normalize, learn.n_out, learn.pretrained = arch_fn, False, dls.c, pretrained  # what `vision_learner` records
-    learn.arch_name, learn.weights, learn.input_scale = arch, weights, input_scale
+    learn.arch_name, learn.weights, learn.input_scale, learn.output_stride = arch, weights, input_scale, output_stride
     learn.init_from = _init_from(learn.model, init) if init else None
     return learn
 
