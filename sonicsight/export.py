@@ -148,6 +148,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
                for p,c in zip(pkls, cards)]
     learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
     learn.input_scale = [c.get('input_scale', 1.0) for c in cards]
+    learn.output_stride = [c.get('output_stride', 32) for c in cards]  # else the first member's would stand for all
     learn.weights = cards[0].get('weights')
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
