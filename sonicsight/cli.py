@@ -85,7 +85,7 @@ def cmd_train(args)->int:
                           valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
                           output_stride=args.output_stride,
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
-                          teachers=args.teacher, distil_alpha=args.distil_alpha, distil_t=args.distil_t,
+                          teachers=args.teacher, distil_alpha=args.distil_alpha, distil_t=args.distil_t, distil_offline=args.distil_offline,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
     except PretrainedWeightsUnavailable as e: _err(str(e)); return 2
     if card: print(json.dumps(card, indent=1))  # the other processes of a launched run export nothing
@@ -160,6 +160,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--teacher', action='append', metavar='PKL', help='distil from this exported learner (repeat for several; same classes)')
     s.add_argument('--distil-alpha', type=float, default=0.5, help="the teachers' share of the loss (with --teacher)")
     s.add_argument('--distil-t', type=float, default=2.0, help='distillation temperature (with --teacher)')
+    s.add_argument('--distil-offline', action='store_true', help='ask the teachers once per training clip before training, not at every batch (far cheaper on a CPU)')
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')

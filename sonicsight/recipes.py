@@ -13,7 +13,7 @@ from fastai.vision.all import Learner, MixedPrecision, first, set_seed, rank_dis
 from fastai.distributed import rank0_first
 from .audio import AudioConfig
 from .data import cache_root, dataset_path, render_dataset, esc50_items, cats_dogs_items, esc50_table, cats_dogs_table, balance
-from .train import CPUBFloat16, spec_dls, make_learner, train, init_distributed, is_main, Distill, load_teacher, normalize_stats
+from .train import CPUBFloat16, spec_dls, make_learner, train, init_distributed, is_main, Distill, DistillOffline, load_teacher, normalize_stats
 from .export import export_model
 
 # %% auto #0
@@ -93,6 +93,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
                teachers:list|None=None, # Exported learners to distil from (`Distill`), e.g. the input x2 networks
                distil_alpha:float=0.5, distil_t:float=2.0, # The teachers' share of the loss, and the temperature
+               distil_offline:bool=False, # Ask the teachers once per training clip before training (`DistillOffline`), not at every batch
               )->dict|None:
     "Train and export one of the shipped models; returns its model card (None on the other processes of a launched run)"
     n_proc = init_distributed()
@@ -106,7 +107,9 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     distil = None
     if teachers:
         teacher, about_t = load_teacher(teachers, normalize_stats(dls), list(dls.vocab))
-        learn.add_cb(Distill(teacher, distil_alpha, distil_t)); distil = {'teachers': about_t, 'alpha': distil_alpha, 'T': distil_t}
+        learn.add_cb((DistillOffline if distil_offline else Distill)(teacher, distil_alpha, distil_t))
+        distil = {'teachers': about_t, 'alpha': distil_alpha, 'T': distil_t, 'teachers_answer': 'once per training clip, un-augmented, before training'
+                  if distil_offline else 'every augmented training batch'}
     summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=Path(run_dir or Path('runs')/recipe),
                     lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
     if not is_main(): return None

@@ -21,9 +21,9 @@ from .data import sha256_file
 __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'tone', 'tone_items',
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
-           'speed_callbacks', 'load_learner_quietly', 'make_learner', 'init_distributed', 'is_main', 'from_main',
-           'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
-           'normalize_stats', 'load_teacher', 'Distill']
+           'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main',
+           'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
+           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -286,6 +286,11 @@ def _init_from(model:nn.Module, path)->dict:
     return {'file': Path(path).name, 'sha256': sha256_file(path), 'tensors_copied': len(same), 'tensors_fresh': len(own)-len(same)}
 
 # %% ../nbs/03_train.ipynb #47447978
+class MixUpAll(MixUp):
+    "fastai's `MixUp`, also for batches with more than one target (`DistillOffline` adds the teacher's): each is mixed like the labels"
+    @property
+    def y(self): return self.learn.yb[0]  # `MixUp` reads batch size and device off `y`, a tuple when there are several targets
+
 def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
                  mixup:float=0.4, path='.',
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
@@ -299,7 +304,7 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
     model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale, output_stride=output_stride)
     del sd
     split = split_body_head if isinstance(arch_fn, str) else model_meta.get(arch_fn, _default_meta)['split']
-    cbs = speed_callbacks(dls.device, model) + ([MixUp(mixup)] if mixup else [])
+    cbs = speed_callbacks(dls.device, model) + ([MixUpAll(mixup)] if mixup else [])
     learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(eps=label_smoothing), splitter=split,
                     metrics=[accuracy, top_k_accuracy] if dls.c>5 else [accuracy], cbs=cbs, path=path, **kwargs)
     if pretrained: learn.freeze()
@@ -465,6 +470,14 @@ def load_teacher(pkls:list, # Exported learners you trust, with the student's cl
         about.append({'file': str(p), 'sha256': sha256_file(p)})
     return Ensemble(members).eval(), about
 
+
+# %% ../nbs/03_train.ipynb #1b486a01
+def kd_term(pred:Tensor, soft:Tensor, # The student's logits; the teacher's probabilities at temperature `T`
+            T:float, reduction:str='mean')->Tensor:
+    "T² × KL(teacher ‖ student), both at temperature `T`: one value per row, or their mean"
+    kl = F.kl_div(F.log_softmax(pred.float()/T, 1), soft, reduction='none').sum(1) * T**2
+    return kl.mean() if reduction=='mean' else kl
+
 class Distill(Callback):
     "Add `alpha` x T^2 x KL(teacher || student) at temperature `T` to the training loss, weighing the rest by 1-`alpha`"
     order = 20  # after MixUp has mixed the batch and mixed precision has made the prediction float
@@ -477,6 +490,39 @@ class Distill(Callback):
         with torch.no_grad(): self.soft = F.softmax(self.teacher(*self.xb).float()/self.T, 1)
     def after_loss(self):
         if not self.training: return
-        kd = F.kl_div(F.log_softmax(self.pred.float()/self.T, 1), self.soft, reduction='batchmean') * self.T**2
-        self.learn.loss_grad = (1-self.alpha)*self.learn.loss_grad + self.alpha*kd
+        self.learn.loss_grad = (1-self.alpha)*self.learn.loss_grad + self.alpha*kd_term(self.pred, self.soft, self.T)
         self.learn.loss = self.learn.loss_grad.detach().clone()
+
+
+# %% ../nbs/03_train.ipynb #ab36805a
+class DistilLoss:
+    "`base` for the labels, plus the teacher's share when a batch brings its probabilities: (1-`alpha`) x base + `alpha` x `kd_term`"
+    y_int = True  # MixUp mixes the losses of both sets of targets, as for class indices
+    def __init__(self, base, alpha:float, T:float): self.base, self.alpha, self.T, self.reduction = base, alpha, T, 'mean'
+    def __call__(self, pred, targ, soft=None):
+        with NoneReduce(self.base) as lf: loss = lf(pred, targ)
+        if soft is not None: loss = (1-self.alpha)*loss + self.alpha*kd_term(pred, soft, self.T, 'none')
+        return reduce_loss(loss, self.reduction)
+
+class DistillOffline(Callback):
+    "`Distill` with the teacher run once per training clip, un-augmented, before training; MixUp mixes its answers like the labels"
+    order = -1  # before MixUp, which mixes every target it finds in the batch
+    def __init__(self, teacher:nn.Module, alpha:float=0.5, T:float=2.0, bs:int=64): store_attr(); self.soft = None
+    @torch.no_grad()
+    def teacher_probs(self)->Tensor:
+        "The teacher's probabilities at temperature `T` for each training clip, in the order of `dls.train_ds`"
+        self.teacher.to(self.dls.device).eval().requires_grad_(False)
+        dl = self.dls.test_dl(self.dls.train_ds.items, bs=self.bs, num_workers=0)  # the validation transforms: no augmentation
+        return torch.cat([F.softmax(self.teacher(b[0]).float()/self.T, 1) for b in dl])
+    def before_fit(self):
+        if any(isinstance(cb, MixHandler) and not isinstance(cb, MixUpAll) for cb in self.learn.cbs):
+            raise TypeError("DistillOffline adds a target that fastai's MixUp cannot mix: use MixUpAll (make_learner does)")
+        if self.soft is None: self.soft = self.teacher_probs()
+        self.base, self.learn.loss_func = self.learn.loss_func, DistilLoss(self.learn.loss_func, self.alpha, self.T)
+    def before_batch(self):
+        if not self.training: return
+        i = self.iter*self.dl.bs
+        idxs = self.dl._DataLoader__idxs[i:i+len(self.y)]  # the shuffled order this epoch's batches were cut from
+        self.learn.yb = (*self.yb, self.soft[tensor(idxs)].to(self.y.device))
+    def after_fit(self): self.learn.loss_func = self.base
+

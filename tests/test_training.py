@@ -58,17 +58,21 @@ def test_pretrained_without_weights_stops_with_alternatives(tiny_esc50, tmp_path
     assert not (tmp_path/'x.pkl').exists()
 
 def test_train_with_a_teacher(tiny_esc50, tmp_path):
-    "`--teacher`: the student trains with `Distill`, and its card names the teacher by sha256; `--output-stride` reaches its model"
+    "`--teacher`: the student trains with `Distill` (or `DistillOffline`), and its card names the teacher by sha256; `--output-stride` reaches its model"
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
     base = [str(SONICSIGHT), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--epochs', '1', '--bs', '8',
             '--lr', '1e-3', '--lr-find-iters', '0', '--workers', '0', '--no-onnx', '--esc50', str(tiny_esc50)]
     student = ['--teacher', str(tmp_path/'teacher.pkl'), '--distil-alpha', '0.7', '--output-stride', '16']
-    for name, extra in (('teacher', []), ('student', student)):
+    offline = ['--teacher', str(tmp_path/'teacher.pkl'), '--distil-offline']
+    for name, extra in (('teacher', []), ('student', student), ('offline', offline)):
         r = subprocess.run(base + extra + ['--run-dir', str(tmp_path/name), '--out', str(tmp_path/f'{name}.pkl')],
                            capture_output=True, text=True, env=env, timeout=600)
         assert r.returncode == 0, r.stderr[-2000:]
     card = json.loads((tmp_path/'student.json').read_text())
-    assert card['distillation'] == {'teachers': [{'file': str(tmp_path/'teacher.pkl'), 'sha256': sha256_file(tmp_path/'teacher.pkl')}], 'alpha': 0.7, 'T': 2.0}
+    about = [{'file': str(tmp_path/'teacher.pkl'), 'sha256': sha256_file(tmp_path/'teacher.pkl')}]
+    assert card['distillation'] == {'teachers': about, 'alpha': 0.7, 'T': 2.0, 'teachers_answer': 'every augmented training batch'}
+    assert json.loads((tmp_path/'offline.json').read_text())['distillation'] == {'teachers': about, 'alpha': 0.5, 'T': 2.0,
+        'teachers_answer': 'once per training clip, un-augmented, before training'}
     assert json.loads((tmp_path/'teacher.json').read_text())['distillation'] is None
     # `--output-stride 16` reaches the model: its last feature map has twice the positions each way, and the card says so
     assert (card['output_stride'], json.loads((tmp_path/'teacher.json').read_text())['output_stride']) == (16, 32)
