@@ -105,12 +105,14 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale,
                          output_stride=output_stride)
     distil = None
+    run_dir = Path(run_dir or Path('runs')/recipe)
     if teachers:
         teacher, about_t = load_teacher(teachers, normalize_stats(dls), list(dls.vocab))
-        learn.add_cb((DistillOffline if distil_offline else Distill)(teacher, distil_alpha, distil_t))
+        learn.add_cb(DistillOffline(teacher, distil_alpha, distil_t, cache=run_dir/'teacher_probs.pt', key=[a['sha256'] for a in about_t])
+                     if distil_offline else Distill(teacher, distil_alpha, distil_t))
         distil = {'teachers': about_t, 'alpha': distil_alpha, 'T': distil_t, 'teachers_answer': 'once per training clip, un-augmented, before training'
                   if distil_offline else 'every augmented training batch'}
-    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=Path(run_dir or Path('runs')/recipe),
+    summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir,
                     lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
     if not is_main(): return None
     return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),

@@ -507,17 +507,32 @@ class DistilLoss:
 class DistillOffline(Callback):
     "`Distill` with the teacher run once per training clip, un-augmented, before training; MixUp mixes its answers like the labels"
     order = -1  # before MixUp, which mixes every target it finds in the batch
-    def __init__(self, teacher:nn.Module, alpha:float=0.5, T:float=2.0, bs:int=64): store_attr(); self.soft = None
+    def __init__(self, teacher:nn.Module, alpha:float=0.5, T:float=2.0, bs:int=64,
+                 cache=None, # A file to keep the answers in, for `--resume` (they took minutes on the CPU)
+                 key=None): # What identifies the teacher (e.g. its files' sha256): a cache of another key is not used
+        store_attr(); self.soft = None
     @torch.no_grad()
     def teacher_probs(self)->Tensor:
         "The teacher's probabilities at temperature `T` for each training clip, in the order of `dls.train_ds`"
         self.teacher.to(self.dls.device).eval().requires_grad_(False)
         dl = self.dls.test_dl(self.dls.train_ds.items, bs=self.bs, num_workers=0)  # the validation transforms: no augmentation
-        return torch.cat([F.softmax(self.teacher(b[0]).float()/self.T, 1) for b in dl])
+        return torch.cat([F.softmax(self.teacher(b[0]).float()/self.T, 1) for b in dl]).as_subclass(Tensor)  # not fastai's image type
+    def cached_probs(self)->Tensor:
+        "`teacher_probs`, read from `cache` when it was written for the same key, clips and temperature"
+        items = self.dls.train_ds.items
+        about = {'key': self.key, 'T': self.T, 'clips': [str(o) for o in getattr(items, 'png', items)]}
+        if self.cache and Path(self.cache).exists():
+            saved = torch.load(self.cache, weights_only=True)
+            if saved['about']==about: return saved['soft']
+        soft = self.teacher_probs()
+        if self.cache and is_main():
+            tmp = Path(self.cache).with_suffix('.part'); tmp.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({'about': about, 'soft': soft}, tmp); tmp.replace(self.cache)
+        return soft
     def before_fit(self):
         if any(isinstance(cb, MixHandler) and not isinstance(cb, MixUpAll) for cb in self.learn.cbs):
             raise TypeError("DistillOffline adds a target that fastai's MixUp cannot mix: use MixUpAll (make_learner does)")
-        if self.soft is None: self.soft = self.teacher_probs()
+        if self.soft is None: self.soft = self.cached_probs()
         self.base, self.learn.loss_func = self.learn.loss_func, DistilLoss(self.learn.loss_func, self.alpha, self.T)
     def before_batch(self):
         if not self.training: return
