@@ -22,8 +22,8 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main',
-           'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
-           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'from_main', 'write_whole', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble',
+           'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -340,13 +340,20 @@ def from_main(o):
     box = [o]; torch.distributed.broadcast_object_list(box, 0); return box[0]
 
 # %% ../nbs/03_train.ipynb #d7db7a62
+def write_whole(dest, write):
+    "`write(tmp)`, then move `tmp` over `dest`: a run stopped mid-write leaves the old `dest` whole, never half a file"
+    dest = Path(dest); tmp = dest.with_name(dest.name+'.part'); tmp.parent.mkdir(parents=True, exist_ok=True)
+    write(tmp); tmp.replace(dest)
+
 class ResumeCheckpoint(Callback):
     "Save model and optimiser to `last.pth` after every epoch, with the schedule phase and epoch reached"
     order = 70
     def __init__(self, phase:str, first_epoch:int=0, fname='last'): store_attr()
     def after_epoch(self):
-        self.learn.save(self.fname, with_opt=True)  # fastai saves on the main process only
-        if is_main(): (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch}))
+        if not is_main(): return  # as fastai's `learn.save`
+        d = self.learn.path/self.learn.model_dir
+        write_whole(d/f'{self.fname}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
+        write_whole(d/f'{self.fname}.json', lambda f: f.write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch})))
 
 def fit_one_cycle_from(learn:Learner, epochs:int, lr_max, start:int=0, cbs=(), div:float=25., pct_start:float=0.25, div_final:float=1e5):
     "`learn.fit_one_cycle(epochs, lr_max, div, pct_start)` from epoch `start` on: the same schedule, shifted"
@@ -525,9 +532,7 @@ class DistillOffline(Callback):
             saved = torch.load(self.cache, weights_only=True)
             if saved['about']==about: return saved['soft']
         soft = self.teacher_probs()
-        if self.cache and is_main():
-            tmp = Path(self.cache).with_suffix('.part'); tmp.parent.mkdir(parents=True, exist_ok=True)
-            torch.save({'about': about, 'soft': soft}, tmp); tmp.replace(self.cache)
+        if self.cache and is_main(): write_whole(self.cache, lambda f: torch.save({'about': about, 'soft': soft}, f))
         return soft
     def before_fit(self):
         if any(isinstance(cb, MixHandler) and not isinstance(cb, MixUpAll) for cb in self.learn.cbs):
