@@ -16,7 +16,7 @@ from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_
 # %% auto #0
 __all__ = ['CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram', 'log_mel',
            'keep_freed_memory', 'spec_to_array', 'model_input', 'png_bytes', 'file_to_images', 'png_names',
-           'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
+           'write_whole', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -123,13 +123,18 @@ def png_names(stem:str, n:int)->list[str]:
     return [f'{stem}.png'] if n==1 else [f'{stem}_w{i:02d}.png' for i in range(n)]
 
 # %% ../nbs/01_spectrogram.ipynb #167b2735
+def write_whole(dest, write):
+    "`write(tmp)`, then move `tmp` over `dest`: a run stopped mid-write leaves the old `dest` whole, never half a file"
+    dest = Path(dest); tmp = dest.with_name(dest.name+'.part'); tmp.parent.mkdir(parents=True, exist_ok=True)
+    write(tmp); tmp.replace(dest)
+
 def render_file(src, dest_dir, cfg:AudioConfig, overlap:float=0.5)->list[Path]:
     "Write the model-input PNGs of `src` into `dest_dir`, returning their paths"
     dest_dir = Path(dest_dir); dest_dir.mkdir(parents=True, exist_ok=True)
     windows, starts = frame_windows(load_audio(src, cfg.sample_rate), cfg, overlap)
     paths = [dest_dir/n for n in png_names(Path(src).stem, len(starts))]
     for w,p in zip(windows, paths):
-        tmp = p.with_suffix('.tmp.png'); tmp.write_bytes(png_bytes(model_input(w, cfg))); os.replace(tmp, p)
+        write_whole(p, lambda f: f.write_bytes(png_bytes(model_input(w, cfg))))
     return paths
 
 # %% ../nbs/01_spectrogram.ipynb #5b53162b

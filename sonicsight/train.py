@@ -16,14 +16,15 @@ from fastai.distributed import DistributedDL
 from fastai.vision.learner import _default_meta, _update_first_layer
 from .audio import AudioConfig
 from .data import sha256_file
+from .spectrogram import write_whole
 
 # %% auto #0
 __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'tone', 'tone_items',
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
            'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
            'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main',
-           'from_main', 'write_whole', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble',
-           'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
+           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -340,11 +341,6 @@ def from_main(o):
     box = [o]; torch.distributed.broadcast_object_list(box, 0); return box[0]
 
 # %% ../nbs/03_train.ipynb #d7db7a62
-def write_whole(dest, write):
-    "`write(tmp)`, then move `tmp` over `dest`: a run stopped mid-write leaves the old `dest` whole, never half a file"
-    dest = Path(dest); tmp = dest.with_name(dest.name+'.part'); tmp.parent.mkdir(parents=True, exist_ok=True)
-    write(tmp); tmp.replace(dest)
-
 class ResumeCheckpoint(Callback):
     "Save model and optimiser to `last.pth` after every epoch, with the schedule phase and epoch reached"
     order = 70
