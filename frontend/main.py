@@ -29,7 +29,7 @@ if LOCAL not in ('auto', 'never', 'always'): raise ValueError(f'SONICSIGHT_LOCAL
 MAX_BYTES = 10*1024*1024
 MODELS = {'esc50': 'ESC-50: 50 everyday sounds', 'cats-dogs': 'Cats vs dogs'}
 # the Space's bundled example clips (its `/analyze_example`); tests check this list against the Space's own
-EXAMPLES = ('dog', 'crying baby', 'rooster', 'rain', 'sea waves', 'crackling fire', 'rain, dog, rooster')
+EXAMPLES = ('dog', 'crying baby', 'rooster', 'rain', 'sea waves', 'crackling fire', 'helicopter and dog', 'rain, dog, rooster')
 EXAMPLES_LICENCE = 'ESC-10 clips of ESC-50 (K. J. Piczak, CC BY 3.0; sources on Freesound), analysed by the Space.'
 STATIC = Path(__file__).resolve().parent/'static'
 ASSETS = ('pico-2.1.1.min.css', 'htmx-2.0.7.min.js')  # pinned copies with their licences: no CDN (see static/README.md)

@@ -23,7 +23,7 @@ MODELS_DIR = Path(sonicsight.__file__).parent/'models'
 SHIPPED = ('esc50', 'cats-dogs')
 UNCERTAIN = 'uncertain'
 EXAMPLES_DIR = Path(sonicsight.__file__).parent/'examples'
-EXAMPLES = ('dog', 'crying_baby', 'rooster', 'rain', 'sea_waves', 'crackling_fire', 'rain-dog-rooster')
+EXAMPLES = ('dog', 'crying_baby', 'rooster', 'rain', 'sea_waves', 'crackling_fire', 'helicopter_and_dog', 'rain-dog-rooster')
 BACKGROUND = OTHER  # the class a model learns for "none of the sounds it names"
 
 def model_path(name_or_path)->Path:

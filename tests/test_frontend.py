@@ -98,7 +98,7 @@ def test_examples_long_and_uncertain_through_the_real_space(client, space_url, u
     r = client.post('/analyze', data={'model': 'esc50', 'example': 'rain, dog, rooster'}, headers={'HX-Request': 'true'})
     assert r.status_code == 200 and '<h2>dog</h2>' in r.text
     assert 'id="timeline"' in r.text and r.text.count('s: rain') == 1 and 'id="cam"' in r.text and 'where the network heard dog' in r.text
-    r = client.post('/analyze', data={'model': 'esc50', 'example': 'crackling fire'}, headers={'HX-Request': 'true'})
+    r = client.post('/analyze', data={'model': 'esc50', 'example': 'helicopter and dog'}, headers={'HX-Request': 'true'})
     assert '<h2>Not sure</h2>' in r.text and 'id="timeline"' not in r.text
     assert 'Choose one of the examples' in client.post('/analyze', data={'model': 'esc50', 'example': '../x'}).text
 
@@ -176,9 +176,9 @@ def test_space_slow_answered_on_this_device_within_the_budget(client, fe, dog_cl
     monkeypatch.setattr(fe, 'ask_space', sleeping_space); monkeypatch.setattr(fe, 'ask_local', timed_local)
     monkeypatch.setattr(fe, 'LOCAL', 'auto'); monkeypatch.setattr(fe, 'LOCAL_AFTER', 0.3)
     t = time.perf_counter()
-    r = client.post('/analyze', data={'model': 'esc50', 'example': 'crackling fire'}, headers={'HX-Request': 'true'})
+    r = client.post('/analyze', data={'model': 'esc50', 'example': 'helicopter and dog'}, headers={'HX-Request': 'true'})
     assert started[0] - t < 2  # answered here after the 0.3 s budget, not after the Space's 3 s
-    assert '<h2>Not sure</h2>' in r.text and 'the SonicSight Space is waking up' in r.text and 'Example: crackling fire' in r.text
+    assert '<h2>Not sure</h2>' in r.text and 'the SonicSight Space is waking up' in r.text and 'Example: helicopter and dog' in r.text
 
 def test_healthy_space_answers_and_never_turns_the_fallback_off(client, fe, space_url, dog_clip, use_space, monkeypatch):
     use_space(space_url); monkeypatch.setattr(fe, 'LOCAL', 'auto')

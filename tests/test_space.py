@@ -21,7 +21,7 @@ def test_predict_dog(client, dog_clip):
 def test_predict_cats_dogs(client, dog_clip):
     assert client.predict(handle_file(str(dog_clip)), 'cats-dogs', api_name='/predict')['label'] == 'dog'
 
-@pytest.mark.parametrize('example,label', [('dog', 'dog'), ('crackling fire', 'uncertain'), ('rain, dog, rooster', 'dog')])
+@pytest.mark.parametrize('example,label', [('dog', 'dog'), ('helicopter and dog', 'uncertain'), ('rain, dog, rooster', 'dog')])
 def test_predict_and_analyze_agree(client, example, label):
     "One decision rule: both endpoints give the same label, top 5, duration and timeline, for a confident, an uncertain and a long clip"
     clip = example_clips()[example]
@@ -39,7 +39,7 @@ def test_analyze_schema(client, dog_clip):
     assert a['input_spectrogram']['shape'] == [128, 251] and a['waveform']['sample_rate'] == 16_000
     assert len(a['input_spectrogram']['frequencies']) == 128
     cam = a['class_activation']
-    assert cam['class'] == 'dog' and cam['shape'] == [4, 8] and max(map(max, cam['values'])) > 0.5
+    assert cam['class'] == 'dog' and cam['shape'] == a['visualization']['stage5']['shape'] and max(map(max, cam['values'])) > 0.5
 
 def test_user_mistakes_come_back_as_messages_and_server_keeps_serving(client, dog_clip, tmp_path):
     (tmp_path/'notes.wav').write_text('definitely not audio')

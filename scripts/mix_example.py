@@ -1,0 +1,20 @@
+"Make a bundled example of two sounds at once: ESC-50 clips (from the ESC-10 subset, CC BY) at equal loudness, summed."
+import argparse
+import numpy as np, soundfile as sf
+from sonicsight.audio import load_audio
+from sonicsight.data import dataset_path, _find_audio
+
+def mix(clips, sr:int=16_000, peak:float=0.9)->np.ndarray:
+    "Clips scaled to the same RMS, cut to the shortest, summed and scaled to `peak`"
+    ys = [load_audio(p, sr) for p in clips]
+    n = min(map(len, ys))
+    y = sum(y[:n]/np.sqrt(np.mean(y[:n]**2)) for y in ys)
+    return (y*peak/np.abs(y).max()).astype(np.float32)
+
+if __name__=='__main__':
+    a = argparse.ArgumentParser(description=__doc__)
+    a.add_argument('clips', nargs='+', help='ESC-50 clip names without extension, e.g. 5-205898-A-40')
+    a.add_argument('--out', required=True); a.add_argument('--esc50', help='ESC-50 folder (default: the data root)')
+    args = a.parse_args()
+    audio = dataset_path('esc50', args.esc50)/'audio'
+    sf.write(args.out, mix([_find_audio(audio, c) for c in args.clips]), 16_000, subtype='PCM_16')
