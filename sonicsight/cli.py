@@ -83,7 +83,7 @@ def cmd_train(args)->int:
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
                           init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
                           valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
-                          output_stride=args.output_stride,
+                          output_stride=args.output_stride, input_views=args.input_views,
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
                           teachers=args.teacher, distil_alpha=args.distil_alpha, distil_t=args.distil_t, distil_offline=args.distil_offline,
                           command='sonicsight ' + ' '.join(sys.argv[1:]))
@@ -154,6 +154,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--lr-mult', type=float, default=100, help="fine_tune: the first layers learn LR_MULT times slower than the head")
     s.add_argument('--input-scale', type=float, default=1.0, help='resize spectrograms by this factor inside the model (timm bodies)')
     s.add_argument('--output-stride', type=int, default=32, choices=(8, 16, 32), help='16 or 8: finer last feature maps by dilating the last stages (timm bodies)')
+    s.add_argument('--input-views', type=int, default=1, choices=(1, 3), help='3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)')
     s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')
     s.add_argument('--cached', action='store_true', help='train from the spectrogram cache alone (ESC-50 metadata, no audio)')
     s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.export.add_onnx)')

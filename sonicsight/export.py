@@ -47,7 +47,7 @@ class ProbsAndMaps(nn.Module):
         "Logits, channel-mean maps and class activation maps of one fastai model"
         body, head = model[0], model[1]
         if isinstance(body, TimmBody):
-            x = body.upscale(x) if isinstance(body, SpecBody) else x
+            x = body.prepare(x) if isinstance(body, SpecBody) else x
             x, stages = body.model.forward_intermediates(x, indices=len(self.taps))
             maps = [s.float().mean(1) for s in stages]
         else:
@@ -111,7 +111,7 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': dict(zip(('mean', 'std'), normalize_stats(learn.dls))),
             'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
-            'output_stride': getattr(learn, 'output_stride', 32),
+            'output_stride': getattr(learn, 'output_stride', 32), 'input_views': getattr(learn, 'input_views', 1),
             'pretrained': bool(learn.pretrained), 'weights': getattr(learn, 'weights', None),
             'parameters': sum(p.numel() for p in model.parameters()),
             'input': {'channels': 1, 'height': cfg.n_mels, 'width': cfg.n_frames},
@@ -144,11 +144,12 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.model = Ensemble([l.model.float() for l in learns])
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
-                ('arch', 'input_scale', 'output_stride', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
+                ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'validation', 'command', 'device', 'seconds')}}
                for p,c in zip(pkls, cards)]
     learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
     learn.input_scale = [c.get('input_scale', 1.0) for c in cards]
     learn.output_stride = [c.get('output_stride', 32) for c in cards]  # else the first member's would stand for all
+    learn.input_views = [c.get('input_views', 1) for c in cards]
     learn.weights = cards[0].get('weights')
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}

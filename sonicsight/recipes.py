@@ -88,6 +88,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
                input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
                output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
+               input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
                render:bool=True, # False: train from the spectrogram cache alone
                num_workers:int|None=None, # DataLoader processes (default: up to 2)
                onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
@@ -103,7 +104,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
     dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale,
-                         output_stride=output_stride)
+                         output_stride=output_stride, input_views=input_views)
     distil = None
     run_dir = Path(run_dir or Path('runs')/recipe)
     if teachers:

@@ -21,10 +21,11 @@ from .spectrogram import write_whole
 # %% auto #0
 __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'tone', 'tone_items',
            'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
-           'load_imagenet', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs',
-           'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main',
-           'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history', 'train', 'Ensemble', 'Renormalize',
-           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16',
+           'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
+           'init_distributed', 'is_main', 'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history',
+           'train', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
+           'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -213,28 +214,40 @@ def load_imagenet(model:nn.Module, sd:dict)->nn.Module:
     model.load_state_dict(sd)
     return model
 
+def deltas(x:Tensor, width:int=2)->Tensor:
+    "Time derivative of spectrograms `x` (…, time) by regression over ±`width` frames (`librosa.feature.delta` with `width=2*width+1`), edges repeated"
+    t, edge = x.shape[-1], (*x.shape[:-1], width)
+    xp = torch.cat([x[..., :1].expand(edge), x, x[..., -1:].expand(edge)], -1)
+    return sum(k*(xp[..., width+k:width+k+t] - xp[..., width-k:width-k+t]) for k in range(1, width+1)) / (2*sum(k*k for k in range(1, width+1)))
+
 class SpecBody(TimmBody):
-    "fastai's `TimmBody`, first resizing the spectrogram by `scale` (ImageNet bodies are built for inputs bigger than 128 mel bands)"
-    def __init__(self, model, scale:float=1.0):
-        super().__init__(model, pretrained=True); self.scale = scale
+    "fastai's `TimmBody`, first making 3 views of the spectrogram when `views==3` (it, its delta and delta-delta) and resizing by `scale` (ImageNet bodies are built for inputs bigger than 128 mel bands)"
+    def __init__(self, model, scale:float=1.0, views:int=1):
+        super().__init__(model, pretrained=True); self.scale, self.views = scale, views
     def upscale(self, x): return x if self.scale==1 else F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
-    def forward(self, x): return super().forward(self.upscale(x))
+    def prepare(self, x):
+        "What the ImageNet network sees: the views, resized"
+        if getattr(self, 'views', 1)==3: d = deltas(x); x = torch.cat([x, d, deltas(d)], 1)  # learners pickled before views have none
+        return self.upscale(x)
+    def forward(self, x): return super().forward(self.prepare(x))
 
 # %% ../nbs/03_train.ipynb #fecb2525
 def create_model(arch, # From `arch_by_name`
                  n_out:int, n_in:int=1, state_dict:dict|None=None, # ImageNet weights for the body
                  input_scale:float=1.0, # Resize the input by this factor first (timm bodies)
                  output_stride:int=32, # 16 or 8: dilate the last stages instead of striding (timm bodies)
+                 input_views:int=1, # 3: the one-channel input, its delta and delta-delta into the 3 ImageNet channels (timm bodies)
                 )->nn.Module:
     "fastai body + head for `arch` with `n_in` input channels, the body loaded with `state_dict` when given"
     model, pretrained = _construct(arch, output_stride), state_dict is not None
     if pretrained: load_imagenet(model, state_dict)
     if isinstance(arch, str):
         model.reset_classifier(0)
-        _update_first_layer(model, n_in, pretrained)
-        body = SpecBody(model, input_scale)
+        if input_views not in (1, 3) or (input_views==3 and n_in!=1): raise ValueError("input_views is 1, or 3 for a one-channel input")
+        _update_first_layer(model, 3 if input_views==3 else n_in, pretrained)  # 3 views keep the ImageNet RGB filters as they are
+        body = SpecBody(model, input_scale, input_views)
         return add_head(body, model.num_features, n_out, pool=body.needs_pool)
-    if input_scale!=1: raise ValueError("input_scale is for timm bodies")
+    if input_scale!=1 or input_views!=1: raise ValueError("input_scale and input_views are for timm bodies")
     body = create_body(model, n_in, pretrained, model_meta.get(arch, _default_meta)['cut'])
     return add_head(body, num_features_model(nn.Sequential(*body.children())), n_out)
 
@@ -297,12 +310,14 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
                  input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
                  output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
+                 input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
                  **kwargs)->Learner:
     "`vision_learner` for one-channel spectrograms; ImageNet-pretrained unless told otherwise"
     if init and pretrained: raise ValueError("init replaces ImageNet weights: pass pretrained=False (--no-pretrained) with it")
     arch_fn = arch_by_name(arch)
     sd, weights = pretrained_weights(arch, weights_file) if pretrained else (None, None)
-    model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale, output_stride=output_stride)
+    model = create_model(arch_fn, dls.c, n_in=1, state_dict=sd, input_scale=input_scale, output_stride=output_stride,
+                         input_views=input_views)
     del sd
     split = split_body_head if isinstance(arch_fn, str) else model_meta.get(arch_fn, _default_meta)['split']
     cbs = speed_callbacks(dls.device, model) + ([MixUpAll(mixup)] if mixup else [])
@@ -311,6 +326,7 @@ def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weigh
     if pretrained: learn.freeze()
     learn.arch, learn.normalize, learn.n_out, learn.pretrained = arch_fn, False, dls.c, pretrained  # what `vision_learner` records
     learn.arch_name, learn.weights, learn.input_scale, learn.output_stride = arch, weights, input_scale, output_stride
+    learn.input_views = input_views
     learn.init_from = _init_from(learn.model, init) if init else None
     return learn
 
