@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Distilling the input-x2 networks into one fast network (#11), chosen on fold 4 like the shipped recipe:
+# Distilling the input-x2 networks into one fast network (#11), chosen on fold 4 as esc50 v4's recipe was:
 #   1. two teachers, the fold-4 winner (one-cycle, input x2) with seeds 42 and 7, train on folds 1-3;
-#   2. side by side on folds 1-3, scored on fold 4: the shipped recipe without a teacher (the baseline, in the same run),
+#   2. side by side on folds 1-3, scored on fold 4: v4's recipe without a teacher (the baseline, in the same run),
 #      the same with output stride 16 (finer last feature maps at the cost of one input, not four), and students of
 #      both taught by both teachers;
 #   3. only if a variant beats the baseline on fold 4: that variant on folds 1-4 (--valid none), a student taught by the

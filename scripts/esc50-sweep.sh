@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runs behind the shipped esc50 model: choose the recipe on fold 4, then train the chosen ones on folds 1-4.
+# The runs behind esc50 v4 and the teachers of v5: choose the recipe on fold 4, then train the chosen ones on folds 1-4.
 #   1. every variant below trains on folds 1-3 and is scored on fold 4, side by side (one GPU holds them all);
 #   2. the fold-4 probabilities of each are saved, to choose an ensemble on validation (scripts/choose_ensemble.py);
 #   3. the three best variants by fold-4 accuracy (and the best with a second seed) train on folds 1-4 (--valid none,
