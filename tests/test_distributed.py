@@ -52,3 +52,47 @@ def test_two_processes_train_one_model_and_write_once(tiny_esc50, tmp_path):
     assert log[0].startswith('epoch,') and len(log) == 3
     assert (tmp_path/'run'/'lr_find.png').exists() and json.loads((tmp_path/'run'/'lr_find.json').read_text())['lr_used'] == card['lr']
     assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['last.json', 'last.pth']
+
+# `DistillOffline` under the launcher: the teacher's rows must follow each process's own shard of the shuffled order.
+# The teacher here knows every label (its row for a clip is that clip's label), so a row taken for the wrong clip shows.
+SPY_ROWS = '''
+import os, sys, torch, torch.nn.functional as F
+import sonicsight.recipes as recipes, sonicsight.train as train
+from fastai.callback.core import Callback
+def labels(self):
+    ds = self.dls.train_ds
+    return F.one_hot(torch.tensor([int(ds[i][1]) for i in range(len(ds))]), self.dls.c).float()
+train.DistillOffline.teacher_probs = labels
+class Rows(Callback):
+    order = -0.5  # after `DistillOffline` adds the rows, before MixUp mixes them
+    batches = wrong = 0
+    def before_batch(self):
+        if self.training: self.batches += 1; self.wrong += int((self.yb[1].argmax(1) != self.yb[0]).sum())
+real, dest = recipes.train, sys.argv[1]
+def spy(learn, **kw):
+    learn.add_cb(rows := Rows())
+    out = real(learn, **kw)
+    torch.save({'batches': rows.batches, 'wrong': rows.wrong}, f"{dest}/rank{os.environ['RANK']}.pth")
+    return out
+recipes.train = spy
+sys.argv = ['sonicsight', *sys.argv[2:]]
+from sonicsight.cli import main
+sys.exit(main())
+'''
+
+def test_offline_teacher_rows_follow_each_process_shard(tiny_esc50, tmp_path):
+    spy, ranks = tmp_path/'spy.py', tmp_path/'ranks'
+    spy.write_text(SPY_ROWS); ranks.mkdir()
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    common = ['train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--bs', '4', '--lr', '1e-3', '--lr-find-iters', '0',
+              '--workers', '0', '--valid', 'none', '--no-onnx', '--esc50', str(tiny_esc50)]
+    teacher = tmp_path/'teacher'/'t.pkl'
+    r = subprocess.run([str(Path(sys.executable).parent/'sonicsight'), *common, '--epochs', '1', '--run-dir', str(tmp_path/'t'), '--out', str(teacher)],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(free_port()),
+                        str(spy), str(ranks), *common, '--epochs', '2', '--teacher', str(teacher), '--distil-offline',
+                        '--run-dir', str(tmp_path/'run'), '--out', str(tmp_path/'student'/'s.pkl')], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    a, b = (torch.load(ranks/f'rank{i}.pth') for i in (0, 1))
+    assert a['batches'] == b['batches'] > 0 and a['wrong'] == b['wrong'] == 0
