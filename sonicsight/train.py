@@ -403,11 +403,14 @@ def _learning_rate(learn:Learner, lr:float|None, lr_find_iters:int, run_dir:Path
     if lr_find_iters and not resumed:
         if is_main():
             # alone: fastai gathers every loss from all processes whenever WORLD_SIZE > 1, and the others are not running this
-            with modified_env(WORLD_SIZE='1'): sug = learn.lr_find(num_it=lr_find_iters, show_plot=True)
+            try:
+                with modified_env(WORLD_SIZE='1'): valley = float(learn.lr_find(num_it=lr_find_iters, show_plot=True).valley)
+            except IndexError: valley = None  # fastai's `valley` of no points: the loss blew up (or was NaN) in the first iterations
             plt.gcf().savefig(run_dir/'lr_find.png', dpi=80); plt.close('all')
-            lr = lr or float(sug.valley)
-            saved.write_text(json.dumps({'valley': float(sug.valley), 'lr_used': lr}))
-        lr = from_main(lr)
+            lr = lr or valley
+            saved.write_text(json.dumps({'valley': valley, 'lr_used': lr}))
+        lr = from_main(lr)  # every process stops together when there is none
+        if lr is None: raise ValueError(f"lr_find found no learning rate: the loss diverged within its first iterations (see {run_dir/'lr_find.png'}); pass lr")
     elif lr is None and saved.exists(): lr = json.loads(saved.read_text())['lr_used']
     if lr is None: raise ValueError("no learning rate: pass lr, or let lr_find run (lr_find_iters > 0)")
     return lr
