@@ -43,6 +43,9 @@ class ProbsAndMaps(nn.Module):
     def map_names(self)->list: return list(self.taps.values())
     @property
     def output_names(self)->list: return ['probs', *self.map_names, 'cam']
+    def probs(self, x):
+        "The probabilities alone (`forward`'s first output), without the work of the maps"
+        return torch.stack([torch.softmax(m(x).float(), 1) for m in (self.model.members if isinstance(self.model, Ensemble) else [self.model])]).mean(0)
     def _run(self, model, x):
         "Logits, channel-mean maps and class activation maps of one fastai model"
         body, head = model[0], model[1]
@@ -77,8 +80,41 @@ def _half_initializers(model_proto):
     del g.node[:]; g.node.extend(nodes)
     return model_proto
 
+def _gate_maps(model_proto):
+    "Move the nodes only the maps need under an `If` on a new boolean input `maps`; without them the maps come back empty"
+    from onnx import helper, TensorProto
+    g = model_proto.graph
+    made_by = {o: n for n in g.node for o in n.output}
+    need, todo = set(), [g.output[0].name]  # all that `probs` needs
+    while todo:
+        v = todo.pop()
+        if v in need: continue
+        need.add(v)
+        if v in made_by: todo.extend(i for i in made_by[v].input if i)
+    keep = [n for n in g.node if any(o in need for o in n.output)]
+    gated = [n for n in g.node if not any(o in need for o in n.output)]
+    maps = list(g.output[1:])
+    inside = {o.name: o.name+'__then' for o in maps}  # a name is defined once in a graph and its branches
+    for n in gated: n.output[:], n.input[:] = [inside.get(v, v) for v in n.output], [inside.get(v, v) for v in n.input]
+    made_inside = {v for n in gated for v in n.output}
+    passed = [helper.make_node('Identity', [o.name], [inside[o.name]]) for o in maps if inside[o.name] not in made_inside]
+    rank = {o.name: len(o.type.tensor_type.shape.dim) for o in maps}
+    typed = lambda name, o: helper.make_tensor_value_info(name, o.type.tensor_type.elem_type, [None]*rank[o.name])
+    empty = [helper.make_node('Constant', [], [o.name+'__else'], value=helper.make_tensor(
+                 o.name+'__empty', o.type.tensor_type.elem_type, [0]*rank[o.name], [])) for o in maps]
+    then_branch = helper.make_graph(passed+gated, 'maps', [], [typed(inside[o.name], o) for o in maps],
+                                    value_info=[v for v in g.value_info if v.name in made_inside])
+    else_branch = helper.make_graph(empty, 'no_maps', [], [typed(o.name+'__else', o) for o in maps])
+    outer_info = [v for v in g.value_info if v.name not in made_inside]
+    del g.value_info[:]; g.value_info.extend(outer_info)
+    for o in maps:  # empty when not asked for: the rank stays, the sizes go
+        for d in o.type.tensor_type.shape.dim: d.Clear()
+    del g.node[:]; g.node.extend(keep + [helper.make_node('If', ['maps'], [o.name for o in maps], then_branch=then_branch, else_branch=else_branch)])
+    g.input.append(helper.make_tensor_value_info('maps', TensorProto.BOOL, []))
+    return model_proto
+
 def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
-    "Write `ProbsAndMaps(model)` to `path` as ONNX, input `spectrogram` (batch, 1, n_mels, n_frames)"
+    "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames) and `maps` (bool: false, the probabilities alone)"
     import onnx, contextlib, io
     path = Path(path)
     net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
@@ -87,7 +123,7 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
         warnings.simplefilter('ignore')
         prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
                                  dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
-    m = prog.model_proto
+    m = _gate_maps(prog.model_proto)
     onnx.save(_half_initializers(m) if half else m, path)
     return path
 

@@ -54,9 +54,10 @@ def _onnx_runner(path:Path):
     opts.intra_op_num_threads = int(os.environ.get('SONICSIGHT_THREADS', 0))
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
     names, inp = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name
+    gated = 'maps' in {i.name for i in sess.get_inputs()}  # files exported before the gate compute the maps every time
     def run(x:np.ndarray, maps:bool=False):
-        out = sess.run(names if maps else names[:1], {inp: x})
-        return out[0], dict(zip(names[1:], out[1:]))
+        out = sess.run(names if maps else names[:1], {inp: x, **({'maps': np.array(maps)} if gated else {})})
+        return out[0], dict(zip(names[1:], out[1:])) if maps else {}
     return run
 
 def _torch_runner(path:Path, device:str):
@@ -69,8 +70,11 @@ def _torch_runner(path:Path, device:str):
     learn = load_learner_quietly(path, cpu=device=='cpu')
     net = ProbsAndMaps(learn.model.float().eval().to(device))
     def run(x:np.ndarray, maps:bool=False):
-        with torch.inference_mode(): out = [t.float().cpu().numpy() for t in net(torch.from_numpy(x).to(device))]
-        return out[0], dict(zip(net.output_names[1:], out[1:])) if maps else {}
+        with torch.inference_mode():
+            x = torch.from_numpy(x).to(device)
+            if not maps: return net.probs(x).cpu().numpy(), {}
+            out = [t.float().cpu().numpy() for t in net(x)]
+        return out[0], dict(zip(net.output_names[1:], out[1:]))
     return run, list(learn.dls.vocab)
 
 def _has_onnxruntime()->bool:

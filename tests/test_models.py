@@ -73,6 +73,23 @@ def test_analysis_schema(dog_clip):
     assert len(a['waveform']['values']) <= 2000 and a['waveform']['sample_rate'] == 16_000 and a['waveform']['duration'] == 5.0
     json.dumps(a)
 
+@pytest.mark.parametrize('example', ['dog', 'rooster', 'crying baby', 'rain', 'sea waves'])
+def test_class_activation_map_says_where(example):
+    "The loudest 2.5 s of a bundled example in one half of a 5 s window, silence in the other: its class's map is brighter on that half"
+    from sonicsight.inference import example_clips
+    from sonicsight.audio import load_audio
+    clf = load_model('esc50')
+    y = load_audio(example_clips()[example], clf.cfg.sample_rate)[:clf.cfg.clip_samples]
+    half = clf.cfg.clip_samples//2
+    start = int(np.convolve(y**2, np.ones(half), 'valid').argmax())
+    for side in (0, 1):
+        z = np.zeros(clf.cfg.clip_samples, np.float32); z[side*half:(side+1)*half] = y[start:start+half]
+        a = clf.analyze(z)
+        assert a['class_activation']['class'] == example.replace(' ', '_'), a['predictions']
+        cam = np.array(a['class_activation']['values']); w = cam.shape[1]//2
+        left, right = cam[:, :w].mean(), cam[:, -w:].mean()
+        assert (left > 2*right) if side == 0 else (right > 2*left), (example, side, left, right)
+
 def test_ten_minute_recording_is_a_timeline_in_bounded_memory(tmp_path, dog_clip):
     import soundfile as sf, tracemalloc
     dog, sr = sf.read(dog_clip, dtype='float32')
