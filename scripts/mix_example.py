@@ -1,8 +1,8 @@
 "Make a bundled example of two sounds at once: ESC-50 clips (from the ESC-10 subset, CC BY) at equal loudness, summed."
 import argparse
+from pathlib import Path
 import numpy as np, soundfile as sf
 from sonicsight.audio import load_audio
-from pathlib import Path
 from sonicsight.data import esc50_items
 
 def mix(clips, sr:int=16_000, peak:float=0.9)->np.ndarray:

@@ -27,11 +27,13 @@ def class_maps(head:nn.Module, feats:Tensor)->Tensor:
     return torch.softmax(head(at).float(), 1).reshape(b, h, w, -1).permute(0, 3, 1, 2)
 
 # %% ../nbs/03a_export.ipynb #d9e3a07e
+def _mean_softmax(logits:list)->Tensor: return torch.stack([torch.softmax(l.float(), 1) for l in logits]).mean(0)
+
 class ProbsAndMaps(nn.Module):
     "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model
-        body = (model.members[0] if isinstance(model, Ensemble) else model)[0]
+        body = self.members[0][0]
         if isinstance(body, TimmBody):
             self.taps = {i: f'stage{i+1}' for i in range(len(body.model.feature_info))}
             return
@@ -40,12 +42,14 @@ class ProbsAndMaps(nn.Module):
             self.taps = {2: 'stem', **{3+i: f'layer{i}' for i in range(1,5)}}
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
+    def members(self)->list: return self.model.members if isinstance(self.model, Ensemble) else [self.model]
+    @property
     def map_names(self)->list: return list(self.taps.values())
     @property
     def output_names(self)->list: return ['probs', *self.map_names, 'cam']
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return torch.stack([torch.softmax(m(x).float(), 1) for m in (self.model.members if isinstance(self.model, Ensemble) else [self.model])]).mean(0)
+        return _mean_softmax([m(x) for m in self.members])
     def _run(self, model, x):
         "Logits, channel-mean maps and class activation maps of one fastai model"
         body, head = model[0], model[1]
@@ -60,9 +64,8 @@ class ProbsAndMaps(nn.Module):
                 if i in self.taps: maps.append(x.float().mean(1))
         return head(x), maps, class_maps(head, x)
     def forward(self, x):
-        outs = [self._run(m, x) for m in (self.model.members if isinstance(self.model, Ensemble) else [self.model])]
-        probs = torch.stack([torch.softmax(l.float(), 1) for l,_,_ in outs]).mean(0)
-        return (probs, *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
+        outs = [self._run(m, x) for m in self.members]
+        return (_mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
