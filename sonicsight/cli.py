@@ -82,6 +82,7 @@ def cmd_train(args)->int:
                           epochs=args.epochs, lr=args.lr, bs=args.bs, patience=args.patience, resume=args.resume,
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
                           init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
+                          conditions=(args.eq_db, args.noise_floor) if args.eq_db or args.noise_floor else None,
                           valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
                           output_stride=args.output_stride, input_views=args.input_views,
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
@@ -147,6 +148,8 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find (its plot is saved in the run folder)')
     s.add_argument('--stretch', type=float, default=0, help='random time stretch up to x(1+STRETCH) either way, e.g. 0.2 (default off)')
     s.add_argument('--mel-shift', type=int, default=0, help='random shift of up to this many mel bins, a pitch change (default off)')
+    s.add_argument('--eq-db', type=float, default=0, help='random smooth EQ of up to this many dB across the mel bands, e.g. 6 (default off)')
+    s.add_argument('--noise-floor', type=float, default=0, help='random noise floor up to this fraction of the 0..1 range, e.g. 0.4 (default off)')
     s.add_argument('--balance', action='store_true', help='oversample the training rows of smaller classes up to the largest')
     s.add_argument('--valid', default='holdout', choices=['holdout','fold1','fold2','fold3','fold4','none'],
                    help='esc50 validation: grouped 10%% hold-out, a whole fold, or none (train on folds 1-4, keep the last epoch)')

@@ -70,8 +70,9 @@ def _run_facts(learn:Learner, bs:int, n_proc:int)->dict:
     return {'batch_size': bs, 'effective_batch_size': bs*n_proc, 'mixed_precision': _precision(learn),
             'device': where if n_proc==1 else f'{n_proc} processes, each on {where}', 'torch': torch.__version__, 'fastai': fastai.__version__}
 
-def _augmentations(stretch_shift:tuple|None)->str:
-    return ', '.join(([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) +
+def _augmentations(stretch_shift:tuple|None, conditions:tuple|None=None)->str:
+    return ', '.join(([f'random EQ up to {conditions[0]:g} dB, noise floor up to {conditions[1]:g}'] if conditions else []) +
+                     ([f'time stretch up to x{1+stretch_shift[0]:g}, mel shift up to {stretch_shift[1]} bins'] if stretch_shift else []) +
                      ['time shift, SpecAugment masks, MixUp 0.4, label smoothing 0.1'])
 
 # %% ../nbs/03b_recipes.ipynb #78cfac6b
@@ -82,6 +83,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                patience:int=15, resume:bool=False, run_dir=None, esc50_dir=None, cats_dogs_dir=None,
                seed:int=42, lr_find_iters:int=100, init=None, command:str|None=None,
                stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
+               conditions:tuple|None=None, # (max_db, max_floor): add `RecordingConditions` to the augmentations
                balanced:bool=False, # Oversample the training rows of smaller classes
                valid:str='holdout', # Validation: holdout, fold1-fold4, or none (train on all, keep the last epoch)
                schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
@@ -102,7 +104,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     cfg = AudioConfig()
     table, about = rank0_first(recipe_table, recipe, esc50_dir, cats_dogs_dir, cfg, seed, valid=valid, render=render)  # one process renders
     if balanced: table, about = balance(table, seed), {**about, 'training_data': about['training_data'] + '; training rows of smaller classes oversampled to the size of the largest'}
-    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, num_workers=num_workers)
+    dls = spec_dls(table, bs=bs, seed=seed, stretch_shift=stretch_shift, conditions=conditions, num_workers=num_workers)
     learn = make_learner(dls, arch, pretrained=pretrained, weights_file=weights_file, init=init, input_scale=input_scale,
                          output_stride=output_stride, input_views=input_views)
     distil = None
@@ -118,4 +120,4 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
     if not is_main(): return None
     return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
         'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, 'distillation': distil, **summary,
-        'augmentation': _augmentations(stretch_shift), **_run_facts(learn, bs, n_proc), 'seed': seed, 'command': command})
+        'augmentation': _augmentations(stretch_shift, conditions), **_run_facts(learn, bs, n_proc), 'seed': seed, 'command': command})

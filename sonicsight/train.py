@@ -19,10 +19,10 @@ from .data import sha256_file
 from .spectrogram import write_whole
 
 # %% auto #0
-__all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'SpecAugment', 'channel_stats', 'spec_dls', 'tone', 'tone_items',
-           'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256', 'pretrained_weights',
-           'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16',
-           'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
+__all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 'SpecAugment', 'channel_stats', 'spec_dls',
+           'tone', 'tone_items', 'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256',
+           'pretrained_weights', 'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head',
+           'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history',
            'train', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
            'DistillOffline']
@@ -55,6 +55,30 @@ class StretchShift(Transform):
         grid = F.affine_grid(theta, list(x.shape), align_corners=False)
         return TensorImage(F.grid_sample(x.as_subclass(torch.Tensor), grid, mode='bilinear', padding_mode='reflection', align_corners=False))
 
+# %% ../nbs/03_train.ipynb #5e1c0a11
+class RecordingConditions(Transform):
+    "A random microphone and room for each spectrogram: a smooth EQ curve across the mel bands and a noise floor (training only)"
+    split_idx,order = 0,88
+    def __init__(self, max_db:float=6., # Largest boost or cut of the EQ curve, in dB
+                 max_floor:float=0.4, # Highest noise floor, as a fraction of the 0..1 range (0.4: 32 dB below the peak at top_db 80)
+                 top_db:float=80., # The dB range the spectrograms were rendered with (0..1 spans it)
+                 n_terms:int=3): # Cosines summed for the curve: more makes it wigglier
+        store_attr()
+    def _curves(self, B:int, H:int, device)->Tensor:
+        "One EQ curve per clip over `H` mel bands, in 0..1 units, with its largest magnitude uniform in [0, max_db]"
+        k = torch.arange(1, self.n_terms+1, device=device).float()
+        amp, phase = torch.randn(B, self.n_terms, device=device)/k, torch.rand(B, self.n_terms, device=device)*2*math.pi
+        g = (amp[...,None]*torch.cos(k[None,:,None]*torch.linspace(0, math.pi, H, device=device) + phase[...,None])).sum(1)
+        return g/g.abs().amax(1, keepdim=True).clamp(min=1e-6) * torch.rand(B, 1, device=device)*self.max_db/self.top_db
+    def encodes(self, x:TensorImage):
+        B,_,H,_ = x.shape
+        peak = x.amax((1,2,3), keepdim=True)
+        y = torch.where(x>0, x + self._curves(B, H, x.device)[:,None,:,None], x)
+        y = (y - y.amax((1,2,3), keepdim=True) + peak).clamp(0, 1)  # referenced to the peak again, as the renderer does
+        floor = torch.rand(B, 1, 1, 1, device=x.device)*self.max_floor
+        noise = (floor + 0.03*torch.randn_like(y)).clamp(min=0) * (floor>0)  # about 2.4 dB of texture around the floor
+        return torch.maximum(y, noise.minimum(peak))
+
 # %% ../nbs/03_train.ipynb #87ef3ca7
 class SpecAugment(Transform):
     "SpecAugment frequency and time masks on a batch of spectrograms (training only)"
@@ -85,10 +109,11 @@ def channel_stats(pngs, n:int=256, seed:int=0)->tuple[float,float]:
 def spec_dls(items:pd.DataFrame, # One row per PNG: `png`, `label`, `is_valid`
              bs:int=32, augment:bool=True, stats=None, num_workers:int|None=None, seed:int=42,
              stretch_shift:tuple|None=None, # (max_stretch, max_bins) for `StretchShift`; None leaves it out
+             conditions:tuple|None=None, # (max_db, max_floor) for `RecordingConditions`; None leaves it out
              **kwargs)->DataLoaders:
     "DataLoaders of single-channel spectrogram images with SpecAugment and time shift"
     stats = stats or channel_stats(list(items.png[~items.is_valid]))
-    augs = ([StretchShift(*stretch_shift)] if stretch_shift else []) + [TimeShift(), SpecAugment()]
+    augs = ([RecordingConditions(*conditions)] if conditions else []) + ([StretchShift(*stretch_shift)] if stretch_shift else []) + [TimeShift(), SpecAugment()]
     tfms = [Normalize.from_stats([stats[0]], [stats[1]])] + (augs if augment else [])
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW), CategoryBlock),
                        get_x=ColReader('png'), get_y=ColReader('label'),
