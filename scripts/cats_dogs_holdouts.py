@@ -1,0 +1,40 @@
+"""Scores of cats-dogs runs on the grouped hold-out each one trained beside (its card's seed draws it), by recording.
+
+A recording's answer is the mean of its windows' probabilities, as `predict` answers a long file. Per run: window
+accuracy, recording accuracy, recall of cat, dog and other by recording, and their mean ("balanced": the Kaggle test
+split is half cats, half dogs, while the hold-outs hold 2.7 cat windows per dog window). Then the mean of each score
+over the runs given: pass one recipe's runs on several seeds to compare recipes on several hold-outs at once.
+
+    python scripts/cats_dogs_holdouts.py sonicsight/models/cats-dogs.pkl runs/cd-v6-s7/cats-dogs.pkl runs/cd-v6-s3/cats-dogs.pkl
+"""
+import argparse, json
+from pathlib import Path
+import numpy as np, pandas as pd
+from sonicsight.recipes import recipe_table
+from sonicsight.train import load_learner_quietly
+
+def holdout_scores(pkl)->dict:
+    "Scores of the exported learner at `pkl` on the hold-out its card's seed draws"
+    seed = json.loads(Path(pkl).with_suffix('.json').read_text())['seed']
+    table, _ = recipe_table('cats-dogs', seed=seed)
+    valid = table[table.is_valid].reset_index(drop=True)
+    learn = load_learner_quietly(pkl); learn.model.float()
+    probs, _ = learn.get_preds(dl=learn.dls.test_dl(list(valid.png), num_workers=0))
+    vocab = np.array(learn.dls.vocab)
+    by_rec = pd.DataFrame(probs.numpy(), columns=vocab).groupby(valid.group)
+    rec_probs, rec_label = by_rec.mean(), valid.groupby('group').label.first()
+    answer = vocab[rec_probs.to_numpy().argmax(1)]; truth = rec_label.loc[rec_probs.index].to_numpy()
+    recall = {f'recall_{c}': float((answer[truth==c]==c).mean()) for c in vocab}
+    return {'seed': seed, 'windows': float((vocab[probs.argmax(1).numpy()]==valid.label.to_numpy()).mean()),
+            'recordings': float((answer==truth).mean()), **recall, 'balanced': float(np.mean(list(recall.values()))),
+            'n_windows': len(valid), 'n_recordings': len(truth)}
+
+if __name__=='__main__':
+    a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    a.add_argument('pkls', nargs='+', metavar='PKL', help='exported cats-dogs learners with their cards')
+    rounded = lambda d: {k: round(v, 4) if isinstance(v, float) else v for k,v in d.items()}
+    scores = []
+    for p in a.parse_args().pkls:
+        scores.append(holdout_scores(p)); print(json.dumps({'model': p, **rounded(scores[-1])}), flush=True)
+    keys = [k for k in scores[0] if k not in ('seed', 'n_windows', 'n_recordings')]
+    print(json.dumps({'mean over': len(scores), **rounded({k: float(np.mean([s[k] for s in scores])) for k in keys})}))
