@@ -1,9 +1,11 @@
-"""Scores of cats-dogs runs on the grouped hold-out each one trained beside (its card's seed draws it), by recording.
+"""Scores of cats-dogs runs on the grouped hold-out each one trained beside (its card's seed draws it, and its `valid`,
+`holdout` or `fold1`..`fold5` of a grouped 5-fold split, picks it), by recording.
 
 A recording's answer is the mean of its windows' probabilities, as `predict` answers a long file. Per run: window
 accuracy, recording accuracy, recall of cat, dog and other by recording, and their mean ("balanced": the Kaggle test
 split is half cats, half dogs, while the hold-outs hold 2.7 cat windows per dog window). Then the mean of each score
-over the runs given: pass one recipe's runs on several seeds to compare recipes on several hold-outs at once.
+over the runs given: pass one recipe's runs on several seeds, or on the five folds (`train --valid foldN`, which
+validate every training recording once), to compare recipes on several validation sets at once.
 
     python scripts/cats_dogs_holdouts.py sonicsight/models/cats-dogs.pkl runs/cd-v6-s7/cats-dogs.pkl runs/cd-v6-s3/cats-dogs.pkl
 """
@@ -14,9 +16,10 @@ from sonicsight.recipes import recipe_table
 from sonicsight.train import load_learner_quietly
 
 def holdout_scores(pkl)->dict:
-    "Scores of the exported learner at `pkl` on the hold-out its card's seed draws"
-    seed = json.loads(Path(pkl).with_suffix('.json').read_text())['seed']
-    table, _ = recipe_table('cats-dogs', seed=seed)
+    "Scores of the exported learner at `pkl` on the validation set its card's seed and `valid` draw"
+    card = json.loads(Path(pkl).with_suffix('.json').read_text())
+    seed, split = card['seed'], card.get('valid', 'holdout')  # cards before `valid` was recorded used the hold-out
+    table, _ = recipe_table('cats-dogs', seed=seed, valid=split)
     valid = table[table.is_valid].reset_index(drop=True)
     learn = load_learner_quietly(pkl); learn.model.float()
     probs, _ = learn.get_preds(dl=learn.dls.test_dl(list(valid.png), num_workers=0))
@@ -25,7 +28,7 @@ def holdout_scores(pkl)->dict:
     rec_probs, rec_label = by_rec.mean(), valid.groupby('group').label.first()
     answer = vocab[rec_probs.to_numpy().argmax(1)]; truth = rec_label.loc[rec_probs.index].to_numpy()
     recall = {f'recall_{c}': float((answer[truth==c]==c).mean()) for c in vocab}
-    return {'seed': seed, 'windows': float((vocab[probs.argmax(1).numpy()]==valid.label.to_numpy()).mean()),
+    return {'seed': seed, 'valid': split, 'windows': float((vocab[probs.argmax(1).numpy()]==valid.label.to_numpy()).mean()),
             'recordings': float((answer==truth).mean()), **recall, 'balanced': float(np.mean(list(recall.values()))),
             'n_windows': len(valid), 'n_recordings': len(truth)}
 
@@ -36,5 +39,5 @@ if __name__=='__main__':
     scores = []
     for p in a.parse_args().pkls:
         scores.append(holdout_scores(p)); print(json.dumps({'model': p, **rounded(scores[-1])}), flush=True)
-    keys = [k for k in scores[0] if k not in ('seed', 'n_windows', 'n_recordings')]
+    keys = [k for k in scores[0] if k not in ('seed', 'valid', 'n_windows', 'n_recordings')]
     print(json.dumps({'mean over': len(scores), **rounded({k: float(np.mean([s[k] for s in scores])) for k in keys})}))

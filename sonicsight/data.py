@@ -15,7 +15,7 @@ from .spectrogram import render_many, png_names, is_up_to_date, existing_pngs
 # %% auto #0
 __all__ = ['ESC50_URL', 'data_root', 'dataset_path', 'esc50_items', 'cats_dogs_items', 'folder_items', 'dataset_kind',
            'labelled_items', 'sha256_file', 'download', 'download_esc50', 'spectrogram_jobs', 'render_dataset',
-           'with_pngs', 'grouped_holdout', 'esc50_table', 'balance', 'cats_dogs_table', 'cache_root']
+           'with_pngs', 'grouped_holdout', 'grouped_kfold', 'esc50_table', 'balance', 'cats_dogs_table', 'cache_root']
 
 # %% ../nbs/02_data.ipynb #c9f5184e
 def data_root()->Path:
@@ -182,6 +182,16 @@ def grouped_holdout(groups, frac:float=0.1, seed:int=42)->np.ndarray:
     chosen = set(rng.choice(uniq, max(1, int(round(len(uniq)*frac))), replace=False))
     return groups.isin(chosen).to_numpy()
 
+# %% ../nbs/02_data.ipynb #4b7e2d19
+def grouped_kfold(groups, labels, k:int=5, fold:int=1, seed:int=42)->np.ndarray:
+    "Boolean mask of fold `fold` (1..`k`) of a k-fold split that keeps groups whole and deals each label's groups evenly over the folds"
+    d = pd.DataFrame({'group': pd.Series(list(groups)).astype(str), 'label': list(labels)})
+    if not 1 <= fold <= k: raise ValueError(f"fold {fold} of {k}: use 1..{k}")
+    rng, chosen = np.random.default_rng(seed), set()
+    for _, g in d.drop_duplicates('group').sort_values(['label', 'group']).groupby('label'):
+        chosen |= set(rng.permutation(g.group.to_numpy())[fold-1::k])
+    return d.group.isin(chosen).to_numpy()
+
 # %% ../nbs/02_data.ipynb #68583a99
 def esc50_table(cache, items:pd.DataFrame|None=None, train_folds=(1,2,3,4), valid_frac:float=0.1, seed:int=42,
                 valid_fold:int|None=None, # Validate on this whole fold instead of a grouped hold-out
@@ -205,8 +215,9 @@ def balance(table:pd.DataFrame, seed:int=42)->pd.DataFrame:
 def cats_dogs_table(esc50_cache, cats_dogs_cache, esc50:pd.DataFrame|None=None, cats_dogs:pd.DataFrame|None=None,
                     train_folds=(1,2,3,4), other_per_class:int=8, valid_frac:float=0.15, seed:int=42,
                     balanced:bool=False, # Oversample the training rows of smaller classes
-                   )->pd.DataFrame:
-    "PNG table for the cat/dog/other model with a grouped validation hold-out"
+                    valid_fold:int|None=None, # Validate on this fold (1..`n_folds`) of a grouped k-fold split instead of the hold-out
+                    n_folds:int=5)->pd.DataFrame:
+    "PNG table for the cat/dog/other model with a grouped validation hold-out (or one fold of a grouped k-fold split)"
     esc50 = esc50_items() if esc50 is None else esc50
     cats_dogs = cats_dogs_items() if cats_dogs is None else cats_dogs
     esc = esc50[esc50.fold.isin(train_folds)]
@@ -219,7 +230,7 @@ def cats_dogs_table(esc50_cache, cats_dogs_cache, esc50:pd.DataFrame|None=None, 
     t_kag = with_pngs(kag, cats_dogs_cache)
     t_kag['group'] = 'kaggle-' + t_kag.path.map(lambda p: Path(p).stem)
     t = pd.concat([t_esc, t_kag], ignore_index=True)
-    t['is_valid'] = grouped_holdout(t.group, valid_frac, seed)
+    t['is_valid'] = grouped_kfold(t.group, t.label, n_folds, valid_fold, seed) if valid_fold else grouped_holdout(t.group, valid_frac, seed)
     return balance(t[['png','label','is_valid','group','window']], seed) if balanced else t[['png','label','is_valid','group','window']]
 
 # %% ../nbs/02_data.ipynb #dd2f982c

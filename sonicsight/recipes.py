@@ -32,11 +32,12 @@ def _esc50_valid(valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.Da
         k = int(valid[-1]); t = table.assign(is_valid=(table.fold==k).to_numpy())
         return t, {'training_data': f"ESC-50 folds {', '.join(str(f) for f in (1,2,3,4) if f!=k)} ({(~t.is_valid).sum()} clips)",
                    'validation': f'ESC-50 fold {k} ({t.is_valid.sum()} clips)'}
+    if valid=='fold5': raise ValueError("ESC-50 fold 5 is the test fold: validate on fold1-fold4")
     raise ValueError(f"unknown validation {valid!r}: use holdout, fold1-fold4 or none")
 
 # %% ../nbs/03b_recipes.ipynb #895f7ef1
 def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42,
-                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above)
+                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above); cats-dogs: 'holdout' or 'fold1'..'fold5' of a grouped 5-fold split
                  render:bool=True, # False: use the cache as it is, without the audio
                 )->tuple[pd.DataFrame,dict]:
     "Render the caches a recipe needs and return its training table and a description of the data"
@@ -47,13 +48,16 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
         table, about = _esc50_valid(valid, seed, esc, esc_cache)
         return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
     if recipe=='cats-dogs':
-        if not render or valid!='holdout': raise ValueError("cats-dogs needs the audio and its grouped hold-out")
+        folds = [f'fold{i}' for i in range(1, 6)]
+        if not render or valid not in ['holdout', *folds]: raise ValueError("cats-dogs needs the audio, and validates on its grouped hold-out or on fold1-fold5")
         cd_dir = dataset_path('cats_dogs', cats_dogs_dir); cd_cache = cache_root()/'cats_dogs'
         render_dataset(cd_dir, cd_cache, cfg)
-        return cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed), {
+        fold = folds.index(valid)+1 if valid in folds else None
+        return cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed, valid_fold=fold), {
             'training_data': 'ESC-50 cat+dog clips of folds 1-4; Audio Cats and Dogs train split (5 s windows, 50% overlap); '
                              '8 clips of each other ESC-50 class of folds 1-4 as "other"',
-            'validation': '15% of the above, grouped by source recording',
+            'validation': f'fold {fold} of a 5-fold split of the above (seed {seed}), grouped by source recording, each label dealt evenly' if fold
+                          else '15% of the above, grouped by source recording', 'valid': valid,
             'test': 'ESC-50 fold 5 cat/dog clips; Audio Cats and Dogs test split minus the clip duplicated from train'}
     raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
 

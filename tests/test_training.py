@@ -1,7 +1,7 @@
 "`sonicsight train` and `evaluate` end to end on a tiny ESC-50 subset (the real trainings are the same command on all of it)."
 import json, os, subprocess, sys
 from pathlib import Path
-import pandas as pd, pytest
+import numpy as np, pandas as pd, pytest
 from sonicsight.data import sha256_file
 
 SONICSIGHT = Path(sys.executable).parent/'sonicsight'
@@ -82,3 +82,17 @@ def test_train_with_a_teacher(tiny_esc50, tmp_path):
     with torch.no_grad():
         sizes = [load_learner_quietly(tmp_path/f'{n}.pkl').model.float().eval()[0](x).shape[-2:] for n in ('teacher', 'student')]
     assert [tuple(s) for s in sizes] == [(4, 8), (8, 16)]
+
+def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir, tmp_path, monkeypatch):
+    "`train cats-dogs --valid foldN`: five grouped folds of one training pool, each label in every fold, each row validated once"
+    from sonicsight.recipes import recipe_table
+    monkeypatch.setenv('SONICSIGHT_CACHE', str(tmp_path))
+    tables = [recipe_table('cats-dogs', valid=f'fold{i}') for i in range(1, 6)]
+    pools = {tuple(t.png) for t,_ in tables}
+    assert len(pools) == 1  # the same rows (the seed draws the 'other' clips), only the split moves
+    valid = np.stack([t.is_valid.to_numpy() for t,_ in tables])
+    assert (valid.sum(0) == 1).all()
+    for (t, about), i in zip(tables, range(1, 6)):
+        assert about['valid'] == f'fold{i}' and set(t[t.is_valid].label) == {'cat', 'dog', 'other'}
+        assert not set(t[t.is_valid].group) & set(t[~t.is_valid].group)  # no recording on both sides
+    with pytest.raises(ValueError, match='test fold'): recipe_table('esc50', valid='fold5')
