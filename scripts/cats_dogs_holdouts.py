@@ -1,5 +1,5 @@
-"""Scores of cats-dogs runs on the grouped hold-out each one trained beside (its card's seed draws it, and its `valid`,
-`holdout` or `fold1`..`fold5` of a grouped 5-fold split, picks it), by recording.
+"""Scores of cats-dogs runs, by recording, on the validation set each one trained beside: its card's `valid` (the grouped
+hold-out, or `fold1`..`fold5` of a grouped 5-fold split), drawn by its card's seed.
 
 A recording's answer is the mean of its windows' probabilities, as `predict` answers a long file. Per run: window
 accuracy, recording accuracy, recall of cat, dog and other by recording, and their mean ("balanced": the Kaggle test

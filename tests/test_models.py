@@ -1,5 +1,6 @@
 "The shipped models: cards that tell the truth about their files, and behaviour on real held-out clips."
-import json
+import json, runpy
+from pathlib import Path
 import numpy as np, pytest
 from sonicsight.data import sha256_file
 from sonicsight.inference import MODELS_DIR, SHIPPED, load_model, UNCERTAIN
@@ -105,8 +106,6 @@ def test_ten_minute_recording_is_a_timeline_in_bounded_memory(tmp_path, dog_clip
 
 def test_holdout_scores_rebuild_the_training_holdout(esc50_dir, cats_dogs_dir, tmp_path, monkeypatch):
     "scripts/cats_dogs_holdouts.py scores the shipped cats-dogs on the very hold-out it was chosen on: the card's size and accuracy come back"
-    import runpy
-    from pathlib import Path
     monkeypatch.setenv('SONICSIGHT_CACHE', str(tmp_path))  # renders its own spectrograms
     script = runpy.run_path(str(Path(__file__).parents[1]/'scripts'/'cats_dogs_holdouts.py'))
     pkl = MODELS_DIR/'cats-dogs.pkl'; card = json.loads(pkl.with_suffix('.json').read_text())

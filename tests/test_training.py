@@ -1,4 +1,4 @@
-"`sonicsight train` and `evaluate` end to end on a tiny ESC-50 subset (the real trainings are the same command on all of it)."
+"`sonicsight train` and `evaluate` end to end on a tiny ESC-50 subset (the real trainings are the same command on all of it); the cats-dogs validation folds on the real data."
 import json, os, subprocess, sys
 from pathlib import Path
 import numpy as np, pandas as pd, pytest
