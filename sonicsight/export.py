@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .train import SpecBody, Ensemble, mean_softmax, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -27,8 +27,6 @@ def class_maps(head:nn.Module, feats:Tensor)->Tensor:
     return torch.softmax(head(at).float(), 1).reshape(b, h, w, -1).permute(0, 3, 1, 2)
 
 # %% ../nbs/03a_export.ipynb #d9e3a07e
-def _mean_softmax(logits:list)->Tensor: return torch.stack([torch.softmax(l.float(), 1) for l in logits]).mean(0)
-
 class ProbsAndMaps(nn.Module):
     "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members)"
     def __init__(self, model:nn.Module):
@@ -49,7 +47,7 @@ class ProbsAndMaps(nn.Module):
     def output_names(self)->list: return ['probs', *self.map_names, 'cam']
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return _mean_softmax([m(x) for m in self.members])
+        return mean_softmax([m(x) for m in self.members])
     def _run(self, model, x):
         "Logits, channel-mean maps and class activation maps of one fastai model"
         body, head = model[0], model[1]
@@ -65,7 +63,7 @@ class ProbsAndMaps(nn.Module):
         return head(x), maps, class_maps(head, x)
     def forward(self, x):
         outs = [self._run(m, x) for m in self.members]
-        return (_mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
+        return (mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):

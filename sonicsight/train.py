@@ -24,8 +24,8 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'pretrained_weights', 'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history',
-           'train', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
-           'DistillOffline']
+           'train', 'mean_softmax', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill',
+           'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -489,10 +489,14 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
                 processes=n_proc, seconds=round(time.time()-t0, 1))
 
 # %% ../nbs/03_train.ipynb #ff2861ef
+def mean_softmax(logits:list)->torch.Tensor:
+    "The mean, in float32, of the class probabilities that several models' logits give"
+    return torch.stack([torch.softmax(l.float(), 1) for l in logits]).mean(0)
+
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back)"
     def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
-    def forward(self, x): return torch.stack([torch.softmax(m(x).float(), 1) for m in self.members]).mean(0).log()
+    def forward(self, x): return mean_softmax([m(x) for m in self.members]).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
 class Renormalize(nn.Module):
