@@ -19,6 +19,7 @@ def holdout_scores(pkl)->dict:
     "Scores of the exported learner at `pkl` on the validation set its card's seed and `valid` draw"
     card = json.loads(Path(pkl).with_suffix('.json').read_text())
     seed, split = card['seed'], card.get('valid', 'holdout')  # cards before `valid` was recorded used the hold-out
+    if split=='none': raise SystemExit(f"{pkl} trained on every recording (valid: none): it has no validation set to score")
     table, _ = recipe_table('cats-dogs', seed=seed, valid=split)
     valid = table[table.is_valid].reset_index(drop=True)
     learn = load_learner_quietly(pkl); learn.model.float()

@@ -153,7 +153,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--balance', action='store_true', help='oversample the training rows of smaller classes up to the largest')
     s.add_argument('--valid', default='holdout', choices=['holdout','fold1','fold2','fold3','fold4','fold5','none'],
                    help='esc50: a grouped 10%% hold-out, a whole fold (fold1-fold4), or none (train on folds 1-4, keep the last epoch); '
-                        'cats-dogs: its grouped 15%% hold-out or fold1-fold5 of a grouped 5-fold split (--seed draws either)')
+                        'cats-dogs: its grouped 15%% hold-out, fold1-fold5 of a grouped 5-fold split (--seed draws either), or none (train on all, keep the last epoch)')
     s.add_argument('--schedule', choices=['fine_tune','one_cycle'], help='default: fine_tune for a pretrained or --init body')
     s.add_argument('--lr-mult', type=float, default=100, help="fine_tune: the first layers learn LR_MULT times slower than the head")
     s.add_argument('--input-scale', type=float, default=1.0, help='resize spectrograms by this factor inside the model (timm bodies)')

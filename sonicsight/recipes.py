@@ -20,12 +20,16 @@ from .export import export_model
 __all__ = ['recipe_table', 'run_recipe']
 
 # %% ../nbs/03b_recipes.ipynb #07d77fc1
+def _watch_only(table:pd.DataFrame)->pd.DataFrame:
+    "Train on every row of `table`; its validation rows stay as a watched copy (logged, never chosen on: the last epoch is kept)"
+    return pd.concat([table.assign(is_valid=False), table[table.is_valid]], ignore_index=True)
+
 def _esc50_valid(valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.DataFrame,dict]:
     "The ESC-50 training table for a `valid` choice, built once, and how the card describes its split"
     table = esc50_table(cache, esc, seed=seed)
     if valid=='holdout': return table, {'validation': '10% of folds 1-4, grouped by source recording'}
     if valid=='none':
-        return pd.concat([table.assign(is_valid=False), table[table.is_valid]], ignore_index=True), {
+        return _watch_only(table), {
             'training_data': f'ESC-50 folds 1-4 (all {len(table)} clips)',
             'validation': 'none: the 10% grouped hold-out of folds 1-4, also trained on, only watched; the last epoch is kept'}
     if valid in ('fold1','fold2','fold3','fold4'):
@@ -37,7 +41,7 @@ def _esc50_valid(valid:str, seed:int, esc:pd.DataFrame, cache:Path)->tuple[pd.Da
 
 # %% ../nbs/03b_recipes.ipynb #895f7ef1
 def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig=AudioConfig(), seed:int=42,
-                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above); cats-dogs: 'holdout' or 'fold1'..'fold5' of a grouped 5-fold split
+                 valid:str='holdout', # esc50: 'holdout', 'fold1'..'fold4' or 'none' (see above); cats-dogs: 'holdout', 'fold1'..'fold5' of a grouped 5-fold split, or 'none'
                  render:bool=True, # False: use the cache as it is, without the audio
                 )->tuple[pd.DataFrame,dict]:
     "Render the caches a recipe needs and return its training table and a description of the data"
@@ -49,14 +53,17 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
         return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
     if recipe=='cats-dogs':
         folds = [f'fold{i}' for i in range(1, 6)]
-        if not render or valid not in ['holdout', *folds]: raise ValueError("cats-dogs needs the audio, and validates on its grouped hold-out or on fold1-fold5")
+        if not render or valid not in ['holdout', 'none', *folds]:
+            raise ValueError("cats-dogs needs the audio, and validates on its grouped hold-out, on fold1-fold5, or none")
         cd_dir = dataset_path('cats_dogs', cats_dogs_dir); cd_cache = cache_root()/'cats_dogs'
         render_dataset(cd_dir, cd_cache, cfg)
         fold = folds.index(valid)+1 if valid in folds else None
-        return cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed, valid_fold=fold), {
+        table = cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed, valid_fold=fold)
+        return _watch_only(table) if valid=='none' else table, {
             'training_data': 'ESC-50 cat+dog clips of folds 1-4; Audio Cats and Dogs train split (5 s windows, 50% overlap); '
                              '8 clips of each other ESC-50 class of folds 1-4 as "other"',
             'validation': f'fold {fold} of a 5-fold split of the above (seed {seed}), grouped by source recording, each label dealt evenly' if fold
+                          else 'none: the 15% grouped hold-out of the above, also trained on, only watched; the last epoch is kept' if valid=='none'
                           else '15% of the above, grouped by source recording', 'valid': valid,
             'test': 'ESC-50 fold 5 cat/dog clips; Audio Cats and Dogs test split minus the clip duplicated from train'}
     raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
@@ -89,7 +96,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                stretch_shift:tuple|None=None, # (max_stretch, max_bins): add `StretchShift` to the augmentations
                conditions:tuple|None=None, # (max_db, max_floor): add `RecordingConditions` to the augmentations
                balanced:bool=False, # Oversample the training rows of smaller classes
-               valid:str='holdout', # Validation: holdout, fold1-fold4, or none (train on all, keep the last epoch)
+               valid:str='holdout', # Validation: holdout, fold1-fold4 (cats-dogs: fold1-fold5), or none (train on all, keep the last epoch)
                schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
                lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
                input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)

@@ -84,7 +84,7 @@ def test_train_with_a_teacher(tiny_esc50, tmp_path):
     assert [tuple(s) for s in sizes] == [(4, 8), (8, 16)]
 
 def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir, tmp_path, monkeypatch):
-    "`train cats-dogs --valid foldN`: five grouped folds of one training pool, each label in every fold, each row validated once"
+    "`train cats-dogs --valid foldN`: five grouped folds of one training pool, each label in every fold, each row validated once; `--valid none` trains on the whole pool"
     from sonicsight.recipes import recipe_table
     monkeypatch.setenv('SONICSIGHT_CACHE', str(tmp_path))
     tables = [recipe_table('cats-dogs', valid=f'fold{i}') for i in range(1, 6)]
@@ -95,4 +95,7 @@ def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir,
     for (t, about), i in zip(tables, range(1, 6)):
         assert about['valid'] == f'fold{i}' and set(t[t.is_valid].label) == {'cat', 'dog', 'other'}
         assert not set(t[t.is_valid].group) & set(t[~t.is_valid].group)  # no recording on both sides
+    every, about = recipe_table('cats-dogs', valid='none')  # the final model's split: train on all, watch the hold-out
+    assert set(every[~every.is_valid].png) == set(tables[0][0].png) and (~every.is_valid).sum() == len(tables[0][0])
+    assert set(every[every.is_valid].png) < set(every[~every.is_valid].png) and about['valid'] == 'none'
     with pytest.raises(ValueError, match='test fold'): recipe_table('esc50', valid='fold5')
