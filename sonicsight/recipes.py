@@ -59,12 +59,13 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
         render_dataset(cd_dir, cd_cache, cfg)
         fold = folds.index(valid)+1 if valid in folds else None
         table = cats_dogs_table(esc_cache, cd_cache, esc, cats_dogs_items(cd_dir), seed=seed, valid_fold=fold)
+        split = {'holdout': '15% of the above, grouped by source recording',
+                 'none': 'none: the 15% grouped hold-out of the above, also trained on, only watched; the last epoch is kept'}
         return _watch_only(table) if valid=='none' else table, {
             'training_data': 'ESC-50 cat+dog clips of folds 1-4; Audio Cats and Dogs train split (5 s windows, 50% overlap); '
                              '8 clips of each other ESC-50 class of folds 1-4 as "other"',
-            'validation': f'fold {fold} of a 5-fold split of the above (seed {seed}), grouped by source recording, each label dealt evenly' if fold
-                          else 'none: the 15% grouped hold-out of the above, also trained on, only watched; the last epoch is kept' if valid=='none'
-                          else '15% of the above, grouped by source recording', 'valid': valid,
+            'validation': split.get(valid, f'fold {fold} of a 5-fold split of the above (seed {seed}), grouped by source recording, each label dealt evenly'),
+            'valid': valid,
             'test': 'ESC-50 fold 5 cat/dog clips; Audio Cats and Dogs test split minus the clip duplicated from train'}
     raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
 

@@ -94,8 +94,11 @@ def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir,
     assert (valid.sum(0) == 1).all()
     for (t, about), i in zip(tables, range(1, 6)):
         assert about['valid'] == f'fold{i}' and set(t[t.is_valid].label) == {'cat', 'dog', 'other'}
+        assert about['validation'].startswith(f'fold {i} of a 5-fold split')  # what the card says of it
         assert not set(t[t.is_valid].group) & set(t[~t.is_valid].group)  # no recording on both sides
     every, about = recipe_table('cats-dogs', valid='none')  # the final model's split: train on all, watch the hold-out
     assert set(every[~every.is_valid].png) == set(tables[0][0].png) and (~every.is_valid).sum() == len(tables[0][0])
     assert set(every[every.is_valid].png) < set(every[~every.is_valid].png) and about['valid'] == 'none'
+    assert about['validation'].startswith('none: the 15% grouped hold-out')
+    assert recipe_table('cats-dogs', valid='holdout')[1]['validation'] == '15% of the above, grouped by source recording'
     with pytest.raises(ValueError, match='test fold'): recipe_table('esc50', valid='fold5')
