@@ -10,6 +10,7 @@ import contextlib, io, json, time, warnings
 from copy import deepcopy
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+import torch.nn.functional as F
 from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
@@ -28,7 +29,7 @@ def class_maps(head:nn.Module, feats:Tensor)->Tensor:
 
 # %% ../nbs/03a_export.ipynb #d9e3a07e
 class ProbsAndMaps(nn.Module):
-    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members)"
+    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members, on the finest member's grid)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model
         body = self.members[0][0]
@@ -63,7 +64,10 @@ class ProbsAndMaps(nn.Module):
         return head(x), maps, class_maps(head, x)
     def forward(self, x):
         outs = [self._run(m, x) for m in self.members]
-        return (mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack([c for _,_,c in outs]).mean(0))
+        cams = [c for _,_,c in outs]
+        grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
+        cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
+        return (mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack(cams).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
