@@ -1,5 +1,6 @@
 """Scores of cats-dogs runs, by recording, on the validation set each one trained beside: its card's `valid` (the grouped
-hold-out, or `fold1`..`fold5` of a grouped 5-fold split), drawn by its card's seed.
+hold-out, or `fold1`..`fold5` of a grouped 5-fold split), drawn by its card's seed. An ensemble (`sonicsight ensemble`) of
+runs that validated on one split is scored on that split.
 
 A recording's answer is the mean of its windows' probabilities, as `predict` answers a long file. Per run: window
 accuracy, recording accuracy, recall of cat, dog and other by recording, and their mean ("balanced": the Kaggle test
@@ -7,7 +8,7 @@ split is half cats, half dogs, while the hold-outs hold 2.7 cat windows per dog 
 over the runs given: pass one recipe's runs on several seeds, or on the five folds (`train --valid foldN`, which
 validate every training recording once), to compare recipes on several validation sets at once.
 
-    python scripts/cats_dogs_holdouts.py sonicsight/models/cats-dogs.pkl runs/cd-v6-s7/cats-dogs.pkl runs/cd-v6-s3/cats-dogs.pkl
+    python scripts/cats_dogs_holdouts.py runs/cd-v6-f{1,2,3,4,5}/cats-dogs.pkl
 """
 import argparse, json
 from pathlib import Path
@@ -18,6 +19,7 @@ from sonicsight.train import load_learner_quietly
 def holdout_scores(pkl)->dict:
     "Scores of the exported learner at `pkl` on the validation set its card's seed and `valid` draw"
     card = json.loads(Path(pkl).with_suffix('.json').read_text())
+    if 'seed' not in card: raise SystemExit(f"{pkl}: its members validated on different splits (or seeds): no one validation set to score")
     seed, split = card['seed'], card.get('valid', 'holdout')  # cards before `valid` was recorded used the hold-out
     if split=='none': raise SystemExit(f"{pkl} trained on every recording (valid: none): it has no validation set to score")
     table, _ = recipe_table('cats-dogs', seed=seed, valid=split)

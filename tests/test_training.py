@@ -1,5 +1,5 @@
 "`sonicsight train` and `evaluate` end to end on a tiny ESC-50 subset (the real trainings are the same command on all of it); the cats-dogs validation folds on the real data."
-import json, os, subprocess, sys
+import json, os, runpy, subprocess, sys
 from pathlib import Path
 import numpy as np, pandas as pd, pytest
 from sonicsight.data import sha256_file
@@ -83,10 +83,13 @@ def test_train_with_a_teacher(tiny_esc50, tmp_path):
         sizes = [load_learner_quietly(tmp_path/f'{n}.pkl').model.float().eval()[0](x).shape[-2:] for n in ('teacher', 'student')]
     assert [tuple(s) for s in sizes] == [(4, 8), (8, 16)]
 
-def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir, tmp_path, monkeypatch):
+@pytest.fixture(scope='module')
+def cd_cache(tmp_path_factory): return tmp_path_factory.mktemp('cache')  # the real data rendered once for this module's cats-dogs tests
+
+def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir, cd_cache, monkeypatch):
     "`train cats-dogs --valid foldN`: five grouped folds of one training pool, each label in every fold, each row validated once; `--valid none` trains on the whole pool"
     from sonicsight.recipes import recipe_table
-    monkeypatch.setenv('SONICSIGHT_CACHE', str(tmp_path))
+    monkeypatch.setenv('SONICSIGHT_CACHE', str(cd_cache))
     tables = [recipe_table('cats-dogs', valid=f'fold{i}') for i in range(1, 6)]
     pools = {tuple(t.png) for t,_ in tables}
     assert len(pools) == 1  # the same rows (the seed draws the 'other' clips), only the split moves
@@ -102,3 +105,27 @@ def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir,
     assert about['validation'].startswith('none: the 15% grouped hold-out')
     assert recipe_table('cats-dogs', valid='holdout')[1]['validation'] == '15% of the above, grouped by source recording'
     with pytest.raises(ValueError, match='test fold'): recipe_table('esc50', valid='fold5')
+
+def test_holdout_scores_rebuild_the_validation_fold(esc50_dir, cats_dogs_dir, cd_cache, tmp_path, monkeypatch):
+    "scripts/cats_dogs_holdouts.py scores a cats-dogs run on the very fold it validated on (its card's size and accuracy come back), an ensemble of runs on their shared fold, and refuses a model with no validation set"
+    from sonicsight.export import make_ensemble
+    monkeypatch.setenv('SONICSIGHT_CACHE', str(cd_cache))
+    out = tmp_path/'fold2.pkl'
+    r = subprocess.run([str(SONICSIGHT), 'train', 'cats-dogs', '--arch', 'test_efficientnet', '--no-pretrained', '--epochs', '1', '--lr', '1e-3',
+                        '--lr-find-iters', '0', '--workers', '0', '--no-onnx', '--valid', 'fold2', '--esc50', str(esc50_dir),
+                        '--cats-dogs', str(cats_dogs_dir), '--run-dir', str(tmp_path/'run'), '--out', str(out)], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    script = runpy.run_path(str(Path(__file__).parents[1]/'scripts'/'cats_dogs_holdouts.py'))
+    card = json.loads(out.with_suffix('.json').read_text())
+    s = script['holdout_scores'](out)
+    assert (s['seed'], s['valid'], s['n_windows']) == (card['seed'], 'fold2', card['valid_items'])
+    assert abs(s['windows'] - card['best_valid_accuracy']) <= 1/card['valid_items'] + 1e-9  # a window may flip with half-precision weights
+    recalls = [s[f'recall_{c}'] for c in card['classes']]
+    assert s['balanced'] == pytest.approx(np.mean(recalls)) and all(0 <= r <= 1 for r in recalls)
+    assert s['n_recordings'] < s['n_windows']  # long recordings' windows answer together
+    make_ensemble([out, out], tmp_path/'ens.pkl')  # the card of an ensemble keeps the split its members share
+    e = script['holdout_scores'](tmp_path/'ens.pkl')
+    assert (e['valid'], e['n_windows']) == ('fold2', s['n_windows']) and abs(e['windows'] - s['windows']) <= 1/s['n_windows'] + 1e-9
+    (tmp_path/'none.pkl').write_bytes(out.read_bytes())
+    (tmp_path/'none.json').write_text(json.dumps({**card, 'valid': 'none'}))
+    with pytest.raises(SystemExit, match='no validation set'): script['holdout_scores'](tmp_path/'none.pkl')
