@@ -169,7 +169,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')
-    s.add_argument('pkls', nargs='+', metavar='PKL'); s.add_argument('--out', required=True); s.set_defaults(func=cmd_ensemble)
+    s.add_argument('pkls', nargs='+', metavar='PKL', help="`analyze` shows the first one's feature maps: put the finest output stride first"); s.add_argument('--out', required=True); s.set_defaults(func=cmd_ensemble)
     s = sub.add_parser('spectrograms', help='render a dataset to model-input PNGs'); s.add_argument('src'); s.add_argument('dest')
     s.add_argument('--workers', type=int, default=None); s.set_defaults(func=cmd_spectrograms)
     s = sub.add_parser('download', help='download ESC-50'); s.add_argument('dest', nargs='?', default='data')

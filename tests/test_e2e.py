@@ -76,9 +76,10 @@ def test_pi_site_uncertain_example(site, frontend_url):
     assert page.inner_text('#result').count('Not sure') == 1 and elsewhere == []
 
 def cam_width(model:str)->int:
-    "Columns of a model's class activation map: its input's width over the network's output stride (from the card)"
+    "Columns of a model's class activation map: its input's width over the network's output stride (an ensemble's finest; from the card)"
     card = json.loads((ROOT/'sonicsight'/'models'/f'{model}.json').read_text())
-    return math.ceil(card['input']['width']/card.get('output_stride', 32))
+    stride = card.get('output_stride', 32)
+    return math.ceil(card['input']['width']/(min(stride) if isinstance(stride, list) else stride))
 
 def test_pi_site_long_recording_timeline_and_overlay(site, frontend_url):
     page, elsewhere = site
