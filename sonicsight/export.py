@@ -184,7 +184,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn = learns[0]
     learn.model = Ensemble([l.model.float() for l in learns])
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
-    members = [{'file': Path(p).name, 'sha256': sha256_file(p), **{k: c.get(k) for k in
+    members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
                for p,c in zip(pkls, cards)]
     learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
