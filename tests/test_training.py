@@ -123,6 +123,10 @@ def test_holdout_scores_rebuild_the_validation_fold(esc50_dir, cats_dogs_dir, cd
     recalls = [s[f'recall_{c}'] for c in card['classes']]
     assert s['balanced'] == pytest.approx(np.mean(recalls)) and all(0 <= r <= 1 for r in recalls)
     assert s['n_recordings'] < s['n_windows']  # long recordings' windows answer together
+    assert script['holdout_scores'](out, 'foreground')['n_recordings'] == s['n_recordings']
+    pools, p = script['POOLS'], np.array([[.1, .1, .8], [.6, .1, .3]])  # cat, dog, other: one window of background, one of a cat
+    assert pools['mean'](p, 2).argmax() == 2 and pools['foreground'](p, 2).argmax() == 0
+    np.testing.assert_allclose(pools['weighted'](p, 2), (.2*p[0] + .7*p[1])/.9)
     make_ensemble([out, out], tmp_path/'ens.pkl')  # the card of an ensemble keeps the split its members share
     e = script['holdout_scores'](tmp_path/'ens.pkl')
     assert (e['valid'], e['n_windows']) == ('fold2', s['n_windows']) and abs(e['windows'] - s['windows']) <= 1/s['n_windows'] + 1e-9
