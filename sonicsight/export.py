@@ -50,7 +50,8 @@ class ProbsAndMaps(nn.Module):
     def shifts(self)->int: return self.model.shifts if isinstance(self.model, Ensemble) else 1
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return mean_softmax(self.model.logits(x) if isinstance(self.model, Ensemble) else [self.model(x)])
+        return self._mean(self.model.logits(x) if isinstance(self.model, Ensemble) else [self.model(x)])
+    def _mean(self, logits:list): return self.model.mean(logits) if isinstance(self.model, Ensemble) else mean_softmax(logits)
     def _run(self, model, x, n:int):
         "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x`"
         body, head = model[0], model[1]
@@ -70,7 +71,7 @@ class ProbsAndMaps(nn.Module):
         cams = [c for _,_,c in outs]
         grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        return (mean_softmax([c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]), *outs[0][1], torch.stack(cams).mean(0))
+        return (self._mean([c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]), *outs[0][1], torch.stack(cams).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -201,6 +202,7 @@ def add_onnx(path)->dict:
 def make_ensemble(pkls:list, # Exported learners you trust, with their cards
                   out, card:dict|None=None, half:bool=True,
                   shifts:int=1, # Average each member over this many time rolls of the input (see `Ensemble`)
+                  weights:list|None=None, # One per member, any scale: a weighted mean (None: an even one)
                   calibration:np.ndarray|None=None, # Normalised training inputs: the ONNX twin stores int8 (see `export_onnx`)
                  )->dict:
     "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
@@ -209,7 +211,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
         if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
     learns = [load_learner_quietly(p) for p in pkls]
     learn = learns[0]
-    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts)
+    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts, weights=weights)
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
@@ -222,7 +224,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
     shared |= {k: cards[0][k] for k in ('valid', 'seed') if all(k in c and c[k]==cards[0][k] for c in cards)}  # the split every member validated on, if one
-    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, 'test_time_shifts': shifts, **(card or {})},
+    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, **(card or {})},
                         half=half, calibration=calibration)
 
 # %% ../nbs/03a_export.ipynb #cf8b3151

@@ -489,9 +489,12 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
                 processes=n_proc, seconds=round(time.time()-t0, 1))
 
 # %% ../nbs/03_train.ipynb #ff2861ef
-def mean_softmax(logits:list)->torch.Tensor:
-    "The mean, in float32, of the class probabilities that several models' logits give"
-    return torch.stack([torch.softmax(l.float(), 1) for l in logits]).mean(0)
+def mean_softmax(logits:list, weights:list|None=None)->torch.Tensor:
+    "The mean, in float32, of the class probabilities that several models' logits give, weighted by `weights` (any scale) if given"
+    p = torch.stack([torch.softmax(l.float(), 1) for l in logits])
+    if weights is None: return p.mean(0)
+    w = torch.tensor(weights, dtype=p.dtype, device=p.device)
+    return (p*(w/w.sum())[:,None,None]).sum(0)
 
 def time_rolls(x:Tensor, shifts:int)->list:
     "`x` and its circular rolls along time (the last axis) by 1/`shifts`, 2/`shifts`, … of its frames"
@@ -499,15 +502,22 @@ def time_rolls(x:Tensor, shifts:int)->list:
     return [x] + [x.roll(i*T//shifts, -1) for i in range(1, shifts)]
 
 class Ensemble(nn.Module):
-    "Several fastai models as one: the log of the mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
-    shifts = 1  # learners exported before test-time shifts unpickle without the attribute
-    def __init__(self, models, shifts:int=1): super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
+    "Several fastai models as one: the log of the (weighted) mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
+    shifts, weights = 1, None  # learners exported before these unpickle without them: one view, an even mean
+    def __init__(self, models, shifts:int=1,
+                 weights:list|None=None): # One per member, any scale (e.g. [0.6, 0.4]); None: an even mean
+        super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
+        if weights is not None and len(weights)!=len(models): raise ValueError(f"{len(weights)} weights for {len(models)} members")
+        self.weights = None if weights is None else [float(w) for w in weights]
     def logits(self, x)->list:
-        "Each member's logits for each time roll of `x`: what `mean_softmax` averages"
+        "Each member's logits for each time roll of `x`: what `mean` averages"
         if self.shifts==1: return [m(x) for m in self.members]
         xs = torch.cat(time_rolls(x, self.shifts))  # one batch: the rolls of each clip go through a member together
         return [l for m in self.members for l in m(xs).unflatten(0, (self.shifts, -1)).unbind(0)]
-    def forward(self, x): return mean_softmax(self.logits(x)).log()
+    def mean(self, logits:list)->Tensor:
+        "The mean class probabilities of `logits`, listed as `logits` lists them (each member's rolls in turn), weighted by `weights`"
+        return mean_softmax(logits, None if self.weights is None else [w for w in self.weights for _ in range(self.shifts)])
+    def forward(self, x): return self.mean(self.logits(x)).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
 class Renormalize(nn.Module):
