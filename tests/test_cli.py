@@ -37,6 +37,11 @@ def test_missing_model_is_one_clear_line(dog_clip):
     r = run('predict', dog_clip, '--model', 'no-such-model.pkl')
     assert r.returncode == 2 and r.stderr.count('\n') == 1 and 'not found' in r.stderr
 
+def test_ensemble_weights_must_match_the_learners(tmp_path):
+    r = run('ensemble', 'a.pkl', 'b.pkl', '--member-weights', '0.6', '--out', tmp_path/'ab.pkl')
+    assert r.returncode == 2 and r.stderr == 'sonicsight: --member-weights: 1 weights for 2 learners\n'
+    assert not (tmp_path/'ab.pkl').exists()
+
 def test_spectrograms_mirrors_labels_and_skips_up_to_date(esc50_dir, esc50_meta, tmp_path):
     src = tmp_path/'src'
     for cat in ('dog', 'rain'):
