@@ -6,7 +6,7 @@ from sonicsight.data import sha256_file
 
 SONICSIGHT = Path(sys.executable).parent/'sonicsight'
 
-def test_train_export_evaluate(tiny_esc50, tmp_path):
+def test_train_export_evaluate(tiny_esc50, tmp_path, monkeypatch):
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
     out = tmp_path/'tiny.pkl'
     r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--arch', 'resnet18', '--no-pretrained', '--epochs', '2', '--bs', '8',
@@ -31,6 +31,7 @@ def test_train_export_evaluate(tiny_esc50, tmp_path):
     assert (tmp_path/'eval'/'confusion.png').stat().st_size > 1000
     # test-time shifts and an int8 twin, calibrated on training clips alone: folds 1-2 (24 of the 36), less the hold-out it validated on
     from sonicsight.recipes import calibration_inputs
+    monkeypatch.setenv('SONICSIGHT_CACHE', env['SONICSIGHT_CACHE'])  # the spectrograms the training rendered
     assert card['valid'] == 'holdout' and 0 < len(calibration_inputs(card, 100, esc50_dir=tiny_esc50)) < 24
     assert calibration_inputs({**card, 'valid': 'none'}, 100, esc50_dir=tiny_esc50).shape == (24, 1, 128, 251)
     r = subprocess.run([str(SONICSIGHT), 'ensemble', str(out), '--shifts', '2', '--int8', '16', '--esc50', str(tiny_esc50), '--out', str(tmp_path/'ens.pkl')],
