@@ -71,7 +71,8 @@ class ProbsAndMaps(nn.Module):
         cams = [c for _,_,c in outs]
         grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        return (self._mean([c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]), *outs[0][1], torch.stack(cams).mean(0))
+        logits = [l for l,_,_ in outs] if k==1 else [c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]  # one view: no reshape in the graph
+        return (self._mean(logits), *outs[0][1], torch.stack(cams).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
