@@ -6,7 +6,7 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import contextlib, hashlib, importlib.util, inspect, json, math, os, time, urllib.error, warnings
+import contextlib, hashlib, importlib.util, inspect, json, math, os, random, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
@@ -23,9 +23,9 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'tone', 'tone_items', 'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256',
            'pretrained_weights', 'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
-           'init_distributed', 'is_main', 'from_main', 'ResumeCheckpoint', 'fit_one_cycle_from', 'read_history',
-           'train', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher',
-           'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'init_distributed', 'is_main', 'from_main', 'rng_state', 'set_rng_state', 'ResumeCheckpoint', 'resume_from',
+           'fit_one_cycle_from', 'read_history', 'train', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize',
+           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -382,15 +382,36 @@ def from_main(o):
     box = [o]; torch.distributed.broadcast_object_list(box, 0); return box[0]
 
 # %% ../nbs/03_train.ipynb #d7db7a62
+def rng_state(learn:Learner)->dict:
+    "Where every random stream an epoch draws from stands: Python's, NumPy's, torch's (CUDA's) and each DataLoader's shuffling"
+    return {'random': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
+            'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            'loaders': [dl.rng.getstate() for dl in learn.dls.loaders]}
+
+def set_rng_state(learn:Learner, s:dict):
+    "Put every random stream back where `rng_state` found it"
+    random.setstate(s['random']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
+    if s['cuda'] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    for dl,st in zip(learn.dls.loaders, s['loaders']): dl.rng.setstate(st)
+
 class ResumeCheckpoint(Callback):
-    "Save model and optimiser to `last.pth` after every epoch, with the schedule phase and epoch reached"
+    "Save model, optimiser and each process's random state to `last*.pth` after every epoch, with the schedule phase and epoch reached"
     order = 70
     def __init__(self, phase:str, first_epoch:int=0, fname='last'): store_attr()
     def after_epoch(self):
-        if not is_main(): return  # as fastai's `learn.save`
         d = self.learn.path/self.learn.model_dir
+        # each process its own: they draw different augmentations
+        write_whole(d/f'{self.fname}-rng{rank_distrib()}.pth', lambda f: torch.save(rng_state(self.learn), f))
+        if not is_main(): return  # as fastai's `learn.save`
         write_whole(d/f'{self.fname}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
         write_whole(d/f'{self.fname}.json', lambda f: f.write_text(json.dumps({'phase': self.phase, 'epoch': self.first_epoch+self.epoch})))
+
+def resume_from(learn:Learner, fname='last'):
+    "Load `ResumeCheckpoint`'s model, optimiser and random state, so the run goes on as if never stopped"
+    learn.load(fname, with_opt=True)
+    rng = learn.path/learn.model_dir/f'{fname}-rng{rank_distrib()}.pth'
+    if rng.exists(): set_rng_state(learn, torch.load(rng, weights_only=False))
+    else: warnings.warn(f"{rng.name} not found (older checkpoints have none): the resumed epochs draw what the first epochs drew")
 
 def fit_one_cycle_from(learn:Learner, epochs:int, lr_max, start:int=0, cbs=(), div:float=25., pct_start:float=0.25, div_final:float=1e5):
     "`learn.fit_one_cycle(epochs, lr_max, div, pct_start)` from epoch `start` on: the same schedule, shifted"
@@ -452,14 +473,17 @@ def _fit_cbs(run_dir:Path, keep:str, patience:int, resumed:bool, monitor:str='ac
 
 # %% ../nbs/03_train.ipynb #9f11b2e4
 def _fit_phases(learn:Learner, phases:list, cbs:list, done:dict|None):
-    "Fit each phase, skipping what the run being resumed (`done`) already did"
+    "Fit each phase, going on from the checkpoint of the run being resumed (`done`) and skipping what it did"
     names = [p[0] for p in phases]
     for i,(name, n, lr_max, frozen, kw) in enumerate(phases):
         if done and i < names.index(done['phase']): continue
         start = done['epoch']+1 if done and name==done['phase'] else 0
         if start>=n: continue
-        learn.freeze() if frozen else learn.unfreeze()
+        if done and name!=done['phase']: resume_from(learn); done = None  # the checkpoint ended a phase: this one starts as usual
+        learn.freeze() if frozen else learn.unfreeze()  # fastai clears the optimiser's state here (as `fine_tune` does between phases)...
+        if done: resume_from(learn); done = None  # ...so mid-phase the checkpoint's state is loaded after it
         fit_one_cycle_from(learn, n, lr_max, start, cbs=[*cbs, ResumeCheckpoint(name, start)], **kw)
+    if done: resume_from(learn)  # nothing was left to fit
 
 def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1, patience:int=10,
           resume:bool=False, run_dir=None,
@@ -475,7 +499,6 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
     schedule = schedule or ('fine_tune' if _trained_body(learn) else 'one_cycle')
     ckpt = run_dir/'models'/'last.json'
     done = json.loads(ckpt.read_text()) if resume and ckpt.exists() else None
-    if done: learn.load('last', with_opt=True)
     cbs = _fit_cbs(run_dir, keep, patience, resumed=bool(done))
     lr = _learning_rate(learn, lr, lr_find_iters, run_dir, resumed=bool(done))
     if is_main() and not done: (run_dir/'history.csv').unlink(missing_ok=True)
