@@ -382,17 +382,21 @@ def from_main(o):
     box = [o]; torch.distributed.broadcast_object_list(box, 0); return box[0]
 
 # %% ../nbs/03_train.ipynb #d7db7a62
+def _shufflers(learn:Learner)->list:
+    "The DataLoaders whose `rng` shuffles: inside a distributed fit, the ones each `DistributedDL` wraps"
+    return [dl.dl if isinstance(dl, DistributedDL) else dl for dl in learn.dls.loaders]
+
 def rng_state(learn:Learner)->dict:
     "Where every random stream an epoch draws from stands: Python's, NumPy's, torch's (CUDA's) and each DataLoader's shuffling"
     return {'random': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
             'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-            'loaders': [dl.rng.getstate() for dl in learn.dls.loaders]}
+            'loaders': [dl.rng.getstate() for dl in _shufflers(learn)]}
 
 def set_rng_state(learn:Learner, s:dict):
     "Put every random stream back where `rng_state` found it"
     random.setstate(s['random']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
     if s['cuda'] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
-    for dl,st in zip(learn.dls.loaders, s['loaders']): dl.rng.setstate(st)
+    for dl,st in zip(_shufflers(learn), s['loaders']): dl.rng.setstate(st)
 
 class ResumeCheckpoint(Callback):
     "Save model, optimiser and each process's random state to `last*.pth` after every epoch, with the schedule phase and epoch reached"

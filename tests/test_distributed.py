@@ -31,10 +31,12 @@ def test_two_processes_train_one_model_and_write_once(tiny_esc50, tmp_path):
     spy, ranks, out = tmp_path/'spy.py', tmp_path/'ranks', tmp_path/'model'/'tiny.pkl'
     spy.write_text(SPY); ranks.mkdir()
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
-    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(free_port()),
-                        str(spy), str(ranks), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--epochs', '2',
-                        '--bs', '4', '--lr-find-iters', '5', '--workers', '0', '--valid', 'none', '--esc50', str(tiny_esc50),
-                        '--run-dir', str(tmp_path/'run'), '--out', str(out)], capture_output=True, text=True, env=env, timeout=600)
+    def launch(*extra):
+        return subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(free_port()),
+                               str(spy), str(ranks), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--bs', '4',
+                               '--lr-find-iters', '5', '--workers', '0', '--valid', 'none', '--esc50', str(tiny_esc50),
+                               '--run-dir', str(tmp_path/'run'), '--out', str(out), *extra], capture_output=True, text=True, env=env, timeout=600)
+    r = launch('--epochs', '2')
     assert r.returncode == 0, r.stderr[-3000:]
     a, b = (torch.load(ranks/f'rank{i}.pth') for i in (0, 1))
     # one model: every weight and batch-norm statistic equal on both processes, because DDP trained them in step (with
@@ -51,7 +53,14 @@ def test_two_processes_train_one_model_and_write_once(tiny_esc50, tmp_path):
     log = (tmp_path/'run'/'history.csv').read_text().splitlines()
     assert log[0].startswith('epoch,') and len(log) == 3
     assert (tmp_path/'run'/'lr_find.png').exists() and json.loads((tmp_path/'run'/'lr_find.json').read_text())['lr_used'] == card['lr']
-    assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['last.json', 'last.pth']
+    # the checkpoint, with each process's own random state (they draw different augmentations)
+    assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['last-rng0.pth', 'last-rng1.pth', 'last.json', 'last.pth']
+    # resumed under the launcher for a third epoch: each process takes its own random state back, and they still train one model
+    r = launch('--epochs', '3', '--resume')
+    assert r.returncode == 0, r.stderr[-3000:]
+    a, b = (torch.load(ranks/f'rank{i}.pth') for i in (0, 1))
+    assert all(torch.equal(a['state'][k], b['state'][k]) for k in a['state'])
+    assert json.loads(out.with_suffix('.json').read_text())['epochs_run'] == 3
 
 # `DistillOffline` under the launcher: the teacher's rows must follow each process's own shard of the shuffled order.
 # The teacher here knows every label (its row for a clip is that clip's label), so a row taken for the wrong clip shows.
