@@ -57,7 +57,7 @@ def test_two_processes_train_one_model_and_write_once(tiny_esc50, tmp_path):
     assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['last-rng0.pth', 'last-rng1.pth', 'last.json', 'last.pth']
     # resumed under the launcher for a third epoch: each process takes its own random state back, and they still train one model
     r = launch('--epochs', '3', '--resume')
-    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.returncode == 0 and 'not found' not in r.stderr, r.stderr[-3000:]  # `resume_from` warns when a random state is missing
     a, b = (torch.load(ranks/f'rank{i}.pth') for i in (0, 1))
     assert all(torch.equal(a['state'][k], b['state'][k]) for k in a['state'])
     assert json.loads(out.with_suffix('.json').read_text())['epochs_run'] == 3
