@@ -6,7 +6,7 @@ Docs: https://sonicsight.github.io/sonicsight/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #a2d5db77
 from __future__ import annotations
-import contextlib, hashlib, importlib.util, inspect, json, math, os, random, time, urllib.error, warnings
+import contextlib, hashlib, importlib.util, inspect, json, math, os, time, urllib.error, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
@@ -387,15 +387,12 @@ def _shufflers(learn:Learner)->list:
     return [dl.dl if isinstance(dl, DistributedDL) else dl for dl in learn.dls.loaders]
 
 def rng_state(learn:Learner)->dict:
-    "Where every random stream an epoch draws from stands: Python's, NumPy's, torch's (CUDA's) and each DataLoader's shuffling"
-    return {'random': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
-            'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-            'loaders': [dl.rng.getstate() for dl in _shufflers(learn)]}
+    "Where every random stream an epoch draws from stands: fastai's `get_random_states` (Python, NumPy, torch, CUDA) and each DataLoader's shuffling"
+    return {**get_random_states(), 'loaders': [dl.rng.getstate() for dl in _shufflers(learn)]}
 
 def set_rng_state(learn:Learner, s:dict):
     "Put every random stream back where `rng_state` found it"
-    random.setstate(s['random']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
-    if s['cuda'] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    set_random_states(**{k:v for k,v in s.items() if k!='loaders'})
     for dl,st in zip(_shufflers(learn), s['loaders']): dl.rng.setstate(st)
 
 class ResumeCheckpoint(Callback):
