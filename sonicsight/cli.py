@@ -120,6 +120,13 @@ def cmd_serve(args)->int:
     serve(host=args.host, port=args.port); return 0
 
 # %% ../nbs/07_cli.ipynb #0e1e7003
+def _scale(s:str)->float|tuple:
+    "`--input-scale`: one factor, or 'F,T' for frequency and time"
+    try: f = [float(v) for v in s.split(',')]
+    except ValueError: f = []
+    if len(f) not in (1, 2) or min(f)<=0: raise argparse.ArgumentTypeError(f"{s!r}: one positive factor, or two as FREQUENCY,TIME (e.g. 2,0.5)")
+    return f[0] if len(f)==1 else tuple(f)
+
 def parser()->argparse.ArgumentParser:
     "The `sonicsight` argument parser"
     p = argparse.ArgumentParser(prog='sonicsight', description='Tell what a sound is.')
@@ -162,7 +169,7 @@ def parser()->argparse.ArgumentParser:
                         'cats-dogs: its grouped 15%% hold-out, fold1-fold5 of a grouped 5-fold split (--seed draws either), or none (train on all, keep the last epoch)')
     s.add_argument('--schedule', choices=['fine_tune','one_cycle'], help='default: fine_tune for a pretrained or --init body')
     s.add_argument('--lr-mult', type=float, default=100, help="fine_tune: the first layers learn LR_MULT times slower than the head")
-    s.add_argument('--input-scale', type=float, default=1.0, help='resize spectrograms by this factor inside the model (timm bodies)')
+    s.add_argument('--input-scale', type=_scale, default=1.0, metavar='F[,T]', help='resize spectrograms by this factor inside the model, or by F along frequency and T along time, e.g. 2,0.5 (timm bodies)')
     s.add_argument('--output-stride', type=int, default=32, choices=(8, 16, 32), help='16 or 8: finer last feature maps by dilating the last stages (timm bodies)')
     s.add_argument('--input-views', type=int, default=1, choices=(1, 3), help='3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)')
     s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')

