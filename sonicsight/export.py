@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, mean_softmax, time_rolls, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .train import SpecBody, Ensemble, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -31,8 +31,8 @@ def class_maps(head:nn.Module, feats:Tensor)->Tensor:
 class ProbsAndMaps(nn.Module):
     "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members, on the finest member's grid)"
     def __init__(self, model:nn.Module):
-        super().__init__(); self.model = model
-        body = self.members[0][0]
+        super().__init__(); self.model = model if isinstance(model, Ensemble) else Ensemble([model])  # one network: an ensemble of one
+        body = self.model.members[0][0]
         if isinstance(body, TimmBody):
             self.taps = {i: f'stage{i+1}' for i in range(len(body.model.feature_info))}
             return
@@ -41,17 +41,12 @@ class ProbsAndMaps(nn.Module):
             self.taps = {2: 'stem', **{3+i: f'layer{i}' for i in range(1,5)}}
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
-    def members(self)->list: return self.model.members if isinstance(self.model, Ensemble) else [self.model]
-    @property
     def map_names(self)->list: return list(self.taps.values())
     @property
     def output_names(self)->list: return ['probs', *self.map_names, 'cam']
-    @property
-    def shifts(self)->int: return self.model.shifts if isinstance(self.model, Ensemble) else 1
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return self._mean(self.model.logits(x) if isinstance(self.model, Ensemble) else [self.model(x)])
-    def _mean(self, logits:list): return self.model.mean(logits) if isinstance(self.model, Ensemble) else mean_softmax(logits)
+        return self.model.mean(self.model.logits(x))
     def _run(self, model, x, n:int):
         "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x`"
         body, head = model[0], model[1]
@@ -66,13 +61,12 @@ class ProbsAndMaps(nn.Module):
                 if i in self.taps: maps.append(x[:n].float().mean(1))
         return head(x), maps, class_maps(head, x[:n])
     def forward(self, x):
-        n, k = x.shape[0], self.shifts  # the maps are of the clips as given; the probabilities average the time rolls too
-        outs = [self._run(m, torch.cat(time_rolls(x, k)) if k>1 else x, n) for m in self.members]
+        ens, n = self.model, x.shape[0]  # the maps are of the clips as given; the probabilities average the time rolls too
+        outs = [self._run(m, ens.views(x), n) for m in ens.members]
         cams = [c for _,_,c in outs]
         grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        logits = [l for l,_,_ in outs] if k==1 else [c for l,_,_ in outs for c in l.unflatten(0, (k, -1)).unbind(0)]  # one view: no reshape in the graph
-        return (self._mean(logits), *outs[0][1], torch.stack(cams).mean(0))
+        return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *outs[0][1], torch.stack(cams).mean(0))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):

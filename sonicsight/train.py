@@ -541,11 +541,16 @@ class Ensemble(nn.Module):
         super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
         if weights is not None and len(weights)!=len(models): raise ValueError(f"{len(weights)} weights for {len(models)} members")
         self.weights = None if weights is None else [float(w) for w in weights]
+    def views(self, x)->Tensor:
+        "`x` and its time rolls as one batch: the rolls of each clip go through a member together"
+        return torch.cat(time_rolls(x, self.shifts)) if self.shifts>1 else x
+    def per_view(self, out:Tensor)->list:
+        "A member's output for `views(x)`, split into one tensor per view"
+        return out.unflatten(0, (self.shifts, -1)).unbind(0) if self.shifts>1 else [out]  # one view: no reshape in the graph
     def logits(self, x)->list:
         "Each member's logits for each time roll of `x`: what `mean` averages"
-        if self.shifts==1: return [m(x) for m in self.members]
-        xs = torch.cat(time_rolls(x, self.shifts))  # one batch: the rolls of each clip go through a member together
-        return [l for m in self.members for l in m(xs).unflatten(0, (self.shifts, -1)).unbind(0)]
+        xs = self.views(x)
+        return [l for m in self.members for l in self.per_view(m(xs))]
     def mean(self, logits:list)->Tensor:
         "The mean class probabilities of `logits`, listed as `logits` lists them (each member's rolls in turn), weighted by `weights`"
         return mean_softmax(logits, None if self.weights is None else [w for w in self.weights for _ in range(self.shifts)])
