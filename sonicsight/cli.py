@@ -77,13 +77,15 @@ def cmd_train(args)->int:
     from sonicsight.recipes import run_recipe
     out = args.out or f'models/{args.recipe}.pkl'
     if args.init and args.pretrained: _err("--init replaces ImageNet weights: add --no-pretrained"); return 2
+    if not args.epochs and not args.swa: _err("--epochs 0 trains nothing: add --swa K to average K epochs of a network you --init"); return 2
     try:
         card = run_recipe(args.recipe, out, arch=args.arch, pretrained=args.pretrained, weights_file=args.weights,
                           epochs=args.epochs, lr=args.lr, bs=args.bs, patience=args.patience, resume=args.resume,
                           run_dir=args.run_dir, esc50_dir=args.esc50, cats_dogs_dir=args.cats_dogs, lr_find_iters=args.lr_find_iters,
                           init=args.init, balanced=args.balance, stretch_shift=(args.stretch, args.mel_shift) if args.stretch or args.mel_shift else None,
                           conditions=(args.eq_db, args.noise_floor) if args.eq_db or args.noise_floor else None,
-                          valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, input_scale=args.input_scale,
+                          valid=args.valid, schedule=args.schedule, lr_mult=args.lr_mult, swa=args.swa, swa_lr=args.swa_lr,
+                          input_scale=args.input_scale,
                           output_stride=args.output_stride, input_views=args.input_views,
                           render=not args.cached, num_workers=args.workers, seed=args.seed, onnx=args.onnx,
                           teachers=args.teacher, distil_alpha=args.distil_alpha, distil_t=args.distil_t, distil_offline=args.distil_offline,
@@ -169,6 +171,8 @@ def parser()->argparse.ArgumentParser:
                         'cats-dogs: its grouped 15%% hold-out, fold1-fold5 of a grouped 5-fold split (--seed draws either), or none (train on all, keep the last epoch)')
     s.add_argument('--schedule', choices=['fine_tune','one_cycle'], help='default: fine_tune for a pretrained or --init body')
     s.add_argument('--lr-mult', type=float, default=100, help="fine_tune: the first layers learn LR_MULT times slower than the head")
+    s.add_argument('--swa', type=int, default=0, metavar='K', help='then K epochs of stochastic weight averaging: the model becomes the mean of their weights (with --epochs 0, of an --init network)')
+    s.add_argument('--swa-lr', type=float, help='their constant learning rate (default: a tenth of --lr)')
     s.add_argument('--input-scale', type=_scale, default=1.0, metavar='F[,T]', help='resize spectrograms by this factor inside the model, or by F along frequency and T along time, e.g. 2,0.5 (timm bodies)')
     s.add_argument('--output-stride', type=int, default=32, choices=(8, 16, 32), help='16 or 8: finer last feature maps by dilating the last stages (timm bodies)')
     s.add_argument('--input-views', type=int, default=1, choices=(1, 3), help='3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)')

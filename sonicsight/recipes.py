@@ -111,6 +111,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                valid:str='holdout', # Validation: holdout, fold1-fold4 (cats-dogs: fold1-fold5), or none (train on all, keep the last epoch)
                schedule:str|None=None, # fine_tune or one_cycle (default: fine_tune for a pretrained or init body)
                lr_mult:float=100, # fine_tune: how much slower the first layers learn than the head
+               swa:int=0, swa_lr:float|None=None, # Epochs of weight averaging after the schedule, and their rate (default lr/10; see `train`)
                input_scale:float|tuple=1.0, # Resize spectrograms by this factor, or (frequency, time) factors, inside the model (timm bodies)
                output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
                input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
@@ -139,7 +140,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
         distil = {'teachers': about_t, 'alpha': distil_alpha, 'T': distil_t, 'teachers_answer': 'once per training clip, un-augmented, before training'
                   if distil_offline else 'every augmented training batch'}
     summary = train(learn, epochs=epochs, lr=lr, patience=patience, resume=resume, run_dir=run_dir,
-                    lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, keep='last' if valid=='none' else 'best')
+                    lr_find_iters=lr_find_iters, schedule=schedule, lr_mult=lr_mult, swa=swa, swa_lr=swa_lr, keep='last' if valid=='none' else 'best')
     if not is_main(): return None
     return export_model(learn, out, cfg, onnx=onnx, card={**about, 'recipe': recipe, 'train_items': int((~table.is_valid).sum()),
         'valid_items': int(table.is_valid.sum()), 'init': learn.init_from, 'epochs_planned': epochs, 'distillation': distil, **summary,

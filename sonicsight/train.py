@@ -10,6 +10,7 @@ import contextlib, hashlib, importlib.util, inspect, json, math, os, time, urlli
 from pathlib import Path
 import numpy as np, pandas as pd, torch, fastai
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, update_bn
 import torch.nn.functional as F
 from fastai.vision.all import *
 from fastai.distributed import DistributedDL
@@ -24,8 +25,9 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'pretrained_weights', 'load_imagenet', 'deltas', 'scale_pair', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'rng_state', 'set_rng_state', 'ResumeCheckpoint', 'resume_from',
-           'fit_one_cycle_from', 'read_history', 'train', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize',
-           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'fit_one_cycle_from', 'read_history', 'SWA', 'fit_swa_from', 'train', 'mean_softmax', 'time_rolls',
+           'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
+           'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -444,13 +446,41 @@ def _tensorboard_cb(run_dir:Path):
     except ImportError: return []
     return [TensorBoardCallback(log_dir=run_dir/'tensorboard', trace_model=False, log_preds=False)]
 
+# %% ../nbs/03_train.ipynb #s20swa01
+class SWA(Callback):
+    "Keep the mean of the weights at the end of each epoch (`AveragedModel`, saved to `swa.pth`); after the fit the model takes it, BatchNorm statistics measured again"
+    order = 75  # after `ResumeCheckpoint`: a run stopped between the two writes finds the mean one epoch behind its checkpoint
+    def __init__(self, first_epoch:int=0, fname='swa'): store_attr()
+    @property
+    def net(self)->nn.Module: return getattr(self.model, 'module', self.model)  # inside a distributed fit, the model DDP wraps
+    @property
+    def file(self)->Path: return self.path/self.model_dir/f'{self.fname}.pth'
+    def before_fit(self):
+        self.avg = AveragedModel(self.net)
+        if not self.first_epoch: return
+        saved = torch.load(self.file, weights_only=True)  # a resumed run: the mean of the epochs before
+        self.avg.load_state_dict(saved['avg'])
+        if saved['epoch']==self.first_epoch-2: self.avg.update_parameters(self.net)  # the checkpoint's epoch, stopped before it was averaged
+    def after_epoch(self):
+        self.avg.update_parameters(self.net)
+        if is_main(): write_whole(self.file, lambda f: torch.save({'avg': self.avg.state_dict(), 'epoch': self.first_epoch+self.epoch}, f))
+    def after_fit(self):
+        self.net.load_state_dict(self.avg.module.state_dict())
+        update_bn(self.dls.train, self.net)
+
+def fit_swa_from(learn:Learner, epochs:int, lr, start:int=0, cbs=()):
+    "`epochs` at the constant rate `lr` from epoch `start` on, leaving the model the mean of their weights (`SWA`)"
+    learn.fit(epochs-start, lr=lr, cbs=[SWA(start), *cbs])
+
 # %% ../nbs/03_train.ipynb #c15fab82
-def _phases(schedule:str, epochs:int, lr:float, freeze_epochs:int, lr_mult:float)->list:
-    "(name, epochs, lr, frozen, one-cycle kwargs) of each fit: fastai's `fine_tune` is a frozen cycle, then a discriminative one"
-    if schedule=='one_cycle': return [('one_cycle', epochs, lr, False, {})]
-    if schedule!='fine_tune': raise ValueError(f"unknown schedule {schedule!r}: use fine_tune or one_cycle")
-    return [('frozen', freeze_epochs, slice(lr), True, {'pct_start': 0.99}),
-            ('unfrozen', epochs, slice(lr/2/lr_mult, lr/2), False, {'pct_start': 0.3, 'div': 5.0})]
+def _phases(schedule:str, epochs:int, lr:float, freeze_epochs:int, lr_mult:float, swa:int=0, swa_lr:float|None=None)->list:
+    "(name, epochs, lr, frozen, one-cycle kwargs) of each fit: fastai's `fine_tune` is a frozen cycle, then a discriminative one; then `swa` epochs of weight averaging"
+    if schedule not in ('one_cycle', 'fine_tune'): raise ValueError(f"unknown schedule {schedule!r}: use fine_tune or one_cycle")
+    if epochs<0 or swa<0 or epochs+swa==0: raise ValueError(f"nothing to train: epochs={epochs}, swa={swa}")
+    phases = [] if not epochs else [('one_cycle', epochs, lr, False, {})] if schedule=='one_cycle' else [
+        ('frozen', freeze_epochs, slice(lr), True, {'pct_start': 0.99}),
+        ('unfrozen', epochs, slice(lr/2/lr_mult, lr/2), False, {'pct_start': 0.3, 'div': 5.0})]
+    return phases + ([('swa', swa, swa_lr or lr/10, False, {})] if swa else [])
 
 def _learning_rate(learn:Learner, lr:float|None, lr_find_iters:int, run_dir:Path, resumed:bool)->float:
     "`lr`, else `lr_find`'s valley (found by the main process alone, its plot saved), else the rate the run being resumed used"
@@ -491,7 +521,10 @@ def _fit_phases(learn:Learner, phases:list, cbs:list, done:dict|None):
         if done and name!=done['phase']: resume_from(learn); done = None  # the checkpoint ended a phase: this one starts as usual
         learn.freeze() if frozen else learn.unfreeze()  # fastai clears the optimiser's state here (as `fine_tune` does between phases)...
         if done: resume_from(learn); done = None  # ...so mid-phase the checkpoint's state is loaded after it
-        fit_one_cycle_from(learn, n, lr_max, start, cbs=[*cbs, ResumeCheckpoint(name, start)], **kw)
+        if name!='swa': fit_one_cycle_from(learn, n, lr_max, start, cbs=[*cbs, ResumeCheckpoint(name, start)], **kw); continue
+        if i and not start and any(isinstance(c, SaveModelCallback) for c in cbs): learn.load('best', with_opt=False)  # what the schedule kept (loaded already, unless resumed between)
+        # the log alone: the best epoch and early stopping are the schedule's, and would put back weights of one epoch over the mean
+        fit_swa_from(learn, n, lr_max, start, cbs=[*[c for c in cbs if not isinstance(c, TrackerCallback)], ResumeCheckpoint(name, start)])
     if done: resume_from(learn)  # nothing was left to fit
 
 def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1, patience:int=10,
@@ -500,6 +533,8 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
           schedule:str|None=None, # 'fine_tune' or 'one_cycle'; default fine_tune for a pretrained or `init` body
           lr_mult:float=100, # `fine_tune`: the first layers learn `lr_mult` times slower than the head
           keep:str='best', # 'best' epoch on validation (with early stopping), or 'last' (validation only watched)
+          swa:int=0, # Epochs of stochastic weight averaging after the schedule (`SWA`); with `epochs=0` the whole run
+          swa_lr:float|None=None, # Their constant learning rate (default `lr`/10)
          )->dict:
     "Train `learn` with lr_find, early stopping, checkpoints and logs, on every process a launcher started; returns a summary"
     n_proc = init_distributed()
@@ -511,14 +546,16 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
     cbs = _fit_cbs(run_dir, keep, patience, resumed=bool(done))
     lr = _learning_rate(learn, lr, lr_find_iters, run_dir, resumed=bool(done))
     if is_main() and not done: (run_dir/'history.csv').unlink(missing_ok=True)
-    t0, phases = time.time(), _phases(schedule, epochs, lr, freeze_epochs, lr_mult)
+    t0, phases = time.time(), _phases(schedule, epochs, lr, freeze_epochs, lr_mult, swa, swa_lr)
     # batch norm stays per process (sync_bn=False): DDP sends the main process's statistics with every forward pass
     with learn.distrib_ctx(sync_bn=False) if n_proc>1 else contextlib.nullcontext(): _fit_phases(learn, phases, cbs, done)
     distrib_barrier()  # the main process has closed the log
     hist = read_history(run_dir/'history.csv')
+    averaged = {'swa': {'epochs': swa, 'lr': phases[-1][2], 'valid_accuracy_of_mean': float(learn.validate()[1]),
+                        'note': "the model is the mean of the weights at the end of these epochs; the history's last epochs are the weights before averaging"}} if swa else {}
     return dict(lr=lr, schedule=schedule, **({'lr_mult': lr_mult} if schedule=='fine_tune' else {}), epochs_run=len(hist),
                 best_valid_accuracy=float(hist.accuracy.max()), last_valid_accuracy=float(hist.accuracy.iloc[-1]), kept=keep,
-                processes=n_proc, seconds=round(time.time()-t0, 1))
+                processes=n_proc, seconds=round(time.time()-t0, 1), **averaged)
 
 # %% ../nbs/03_train.ipynb #ff2861ef
 def mean_softmax(logits:list, weights:list|None=None)->torch.Tensor:

@@ -47,6 +47,11 @@ def test_input_scale_is_one_factor_or_frequency_and_time(tmp_path):
     assert r.returncode == 2 and "'2,0.5,1': one positive factor, or two as FREQUENCY,TIME" in r.stderr
     assert not (tmp_path/'x.pkl').exists()
 
+def test_zero_epochs_needs_weight_averaging(tmp_path):
+    r = run('train', 'esc50', '--epochs', '0', '--out', tmp_path/'x.pkl')
+    assert r.returncode == 2 and '--epochs 0 trains nothing: add --swa K' in r.stderr
+    assert not (tmp_path/'x.pkl').exists()
+
 def test_spectrograms_mirrors_labels_and_skips_up_to_date(esc50_dir, esc50_meta, tmp_path):
     src = tmp_path/'src'
     for cat in ('dog', 'rain'):

@@ -99,6 +99,22 @@ def test_train_with_a_teacher(tiny_esc50, tmp_path):
         sizes = [load_learner_quietly(tmp_path/f'{n}.pkl').model.float().eval()[0](x).shape[-2:] for n in ('teacher', 'student')]
     assert [tuple(s) for s in sizes] == [(4, 8), (8, 16)]
 
+def test_weight_averaging_of_a_trained_network(tiny_esc50, tmp_path):
+    "`--epochs 0 --swa K --init PKL`: K epochs of weight averaging of an exported network, recorded in the card, its weights moved"
+    env = {**os.environ, 'SONICSIGHT_CACHE': str(tmp_path/'cache')}
+    base = [str(SONICSIGHT), 'train', 'esc50', '--arch', 'test_efficientnet', '--no-pretrained', '--bs', '8', '--lr', '1e-3',
+            '--lr-find-iters', '0', '--workers', '0', '--no-onnx', '--esc50', str(tiny_esc50), '--valid', 'fold2']
+    for name, extra in (('first', ['--epochs', '1']), ('swa', ['--epochs', '0', '--swa', '2', '--swa-lr', '5e-4', '--init', str(tmp_path/'first.pkl')])):
+        r = subprocess.run(base + extra + ['--run-dir', str(tmp_path/name), '--out', str(tmp_path/f'{name}.pkl')],
+                           capture_output=True, text=True, env=env, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+    card = json.loads((tmp_path/'swa.json').read_text())
+    assert (card['swa']['epochs'], card['swa']['lr'], card['epochs_run']) == (2, 5e-4, 2)
+    assert card['init']['sha256'] == sha256_file(tmp_path/'first.pkl')
+    from sonicsight.train import load_learner_quietly
+    first, swa = (load_learner_quietly(tmp_path/f'{n}.pkl').model.float().state_dict() for n in ('first', 'swa'))
+    assert any(not first[k].equal(swa[k]) for k in first if first[k].is_floating_point())
+
 @pytest.fixture(scope='module')
 def cd_cache(tmp_path_factory): return tmp_path_factory.mktemp('cache')  # the real data rendered once for this module's cats-dogs tests
 
