@@ -553,6 +553,7 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
     hist = read_history(run_dir/'history.csv')
     averaged = {'swa': {'epochs': swa, 'lr': phases[-1][2], 'valid_accuracy_of_mean': float(learn.validate()[1]),
                         'note': "the model is the mean of the weights at the end of these epochs; the history's last epochs are the weights before averaging"}} if swa else {}
+    schedule = schedule if epochs else None  # weight averaging alone: no schedule ran
     return dict(lr=lr, schedule=schedule, **({'lr_mult': lr_mult} if schedule=='fine_tune' else {}), epochs_run=len(hist),
                 best_valid_accuracy=float(hist.accuracy.max()), last_valid_accuracy=float(hist.accuracy.iloc[-1]), kept=keep,
                 processes=n_proc, seconds=round(time.time()-t0, 1), **averaged)

@@ -109,7 +109,7 @@ def test_weight_averaging_of_a_trained_network(tiny_esc50, tmp_path):
                            capture_output=True, text=True, env=env, timeout=600)
         assert r.returncode == 0, r.stderr[-2000:]
     card = json.loads((tmp_path/'swa.json').read_text())
-    assert (card['swa']['epochs'], card['swa']['lr'], card['epochs_run']) == (2, 5e-4, 2)
+    assert (card['swa']['epochs'], card['swa']['lr'], card['epochs_run'], card['schedule']) == (2, 5e-4, 2, None)
     assert card['init']['sha256'] == sha256_file(tmp_path/'first.pkl')
     from sonicsight.train import load_learner_quietly
     first, swa = (load_learner_quietly(tmp_path/f'{n}.pkl').model.float().state_dict() for n in ('first', 'swa'))
