@@ -13,7 +13,7 @@ def fold_probs(pkls, fold:int, esc50_dir=None, last:bool=False)->dict:
     dev = 'cuda' if torch.cuda.is_available() else 'cpu'
     for p in pkls:
         learn = load_learner_quietly(p, cpu=dev=='cpu')
-        if last: learn.model.load_state_dict(torch.load(Path(p).parent/'models'/'last.pth', map_location='cpu', weights_only=False)['model'])
+        if last: learn.path = Path(p).parent; learn.load('last', with_opt=False, device='cpu')  # what `resume_from` reads
         learn.model.float().to(dev); name = Path(p).parent.name + ('-last' if last else '')
         probs,_ = learn.get_preds(dl=learn.dls.test_dl(list(t.png), device=dev, **({'num_workers': 0} if dev=='cpu' else {})))
         vocab = list(learn.dls.vocab)
