@@ -42,11 +42,12 @@ class ProbsAndMaps(nn.Module):
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
     def map_names(self)->list: return list(self.taps.values())
+    cascade_parts = False  # set while exporting a cascade: the mean of all members as `probs`, and the parts `_gate_tiebreakers` needs
     @property
-    def output_names(self)->list: return ['probs', *self.map_names, 'cam']
+    def output_names(self)->list: return ['probs', *self.map_names, 'cam', *(['cascade_head', 'cascade_agree'] if self.cascade_parts else [])]
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return self.model.mean(self.model.logits(x))
+        return self.model.probs(x)
     def _run(self, model, x, n:int):
         "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x`"
         body, head = model[0], model[1]
@@ -66,7 +67,12 @@ class ProbsAndMaps(nn.Module):
         cams = [c for _,_,c in outs]
         grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *outs[0][1], torch.stack(cams).mean(0))
+        maps = (*outs[0][1], torch.stack(cams).mean(0))
+        if not ens.cascade: return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *maps)
+        # a cascade answers through its own path, which leaves out the members it does not need; the maps take every member
+        if not self.cascade_parts: return (ens.probs(x), *maps)
+        head, full, agree = ens.probs(x, parts=True)
+        return (full, *maps, head, agree)
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -84,17 +90,69 @@ def _half_initializers(model_proto):
     del g.node[:]; g.node.extend(nodes)
     return model_proto
 
+def _outer_names(node)->set:
+    "The names that the subgraphs of `node` (an `If`'s branches) read from the graph around them"
+    from onnx import AttributeProto
+    names = set()
+    for a in node.attribute:
+        for g in [a.g] if a.type==AttributeProto.GRAPH else list(a.graphs) if a.type==AttributeProto.GRAPHS else []:
+            made = {o for n in g.node for o in n.output} | {i.name for i in g.input} | {t.name for t in g.initializer}
+            for n in g.node: names |= {i for i in [*n.input, *_outer_names(n)] if i and i not in made}
+    return names
+
+def _cone(g, names)->set:
+    "The values of graph `g` that computing `names` reads, `names` included (through the branches of an `If` too)"
+    made_by = {o: n for n in g.node for o in n.output}
+    seen, todo = set(), list(names)
+    while todo:
+        v = todo.pop()
+        if v in seen: continue
+        seen.add(v)
+        if v in made_by: todo.extend(i for i in [*made_by[v].input, *_outer_names(made_by[v])] if i)
+    return seen
+
+def _gate_tiebreakers(model_proto):
+    "Rewrite an exported cascade (`probs` the mean of all members, beside `cascade_head` and `cascade_agree`) so that the members after the first ones run under an `If`: only for a batch where the first ones disagree on some clip"
+    from onnx import helper, numpy_helper, TensorProto
+    g = model_proto.graph
+    probs, head, agree = g.output[0].name, 'cascade_head', 'cascade_agree'
+    first, need = _cone(g, [o.name for o in g.output[1:]]), _cone(g, [probs])  # the first members (and every member for the maps); all of `probs`
+    later = [n for n in g.node if any(o in need for o in n.output) and not any(o in first for o in n.output)]
+    for n in later: n.output[:] = [probs+'__all' if o==probs else o for o in n.output]
+    made_inside = {o for n in later for o in n.output}
+    keep = [n for n in g.node if not any(o in made_inside for o in n.output)]
+    typed = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [None, None])
+    then_branch = helper.make_graph(later, 'tiebreak', [], [typed(probs+'__all')], value_info=[v for v in g.value_info if v.name in made_inside])
+    else_branch = helper.make_graph([helper.make_node('Identity', [head], [probs+'__first'])], 'agreed', [], [typed(probs+'__first')])
+    g.initializer.append(numpy_helper.from_array(np.array([1], np.int64), 'cascade_axis'))
+    gate = [helper.make_node('Not', [agree], ['cascade_disagree']),  # any clip of the batch whose first members disagree
+            helper.make_node('Cast', ['cascade_disagree'], ['cascade_disagree_int'], to=TensorProto.INT32),
+            helper.make_node('ReduceMax', ['cascade_disagree_int'], ['cascade_any_int'], keepdims=0),
+            helper.make_node('Cast', ['cascade_any_int'], ['cascade_any'], to=TensorProto.BOOL),
+            helper.make_node('If', ['cascade_any'], [probs+'__joined'], then_branch=then_branch, else_branch=else_branch),
+            helper.make_node('Unsqueeze', [agree, 'cascade_axis'], ['cascade_agree_column']),
+            helper.make_node('Where', ['cascade_agree_column', head, probs+'__joined'], [probs])]  # each clip its own answer
+    outer_info = [v for v in g.value_info if v.name not in made_inside]
+    del g.value_info[:]; g.value_info.extend(outer_info)
+    outputs = [o for o in g.output if o.name not in (head, agree)]
+    del g.output[:]; g.output.extend(outputs)
+    del g.node[:]; g.node.extend(keep + gate)
+    return model_proto
+
+def _optimized(model_proto):
+    "What `torch.onnx.export` optimises (constants folded, batch norms fused), done after gating, less the initializers it leaves unused"
+    import onnxscript.optimizer
+    m = onnxscript.optimizer.optimize(model_proto)
+    def used(g): return {i for n in g.node for i in [*n.input, *_outer_names(n)]}
+    inits = [t for t in m.graph.initializer if t.name in used(m.graph) | {o.name for o in m.graph.output}]
+    del m.graph.initializer[:]; m.graph.initializer.extend(inits)
+    return m
+
 def _gate_maps(model_proto):
     "Move the nodes only the maps need under an `If` on a new boolean input `maps`; without them the maps come back empty"
     from onnx import helper, TensorProto
     g = model_proto.graph
-    made_by = {o: n for n in g.node for o in n.output}
-    need, todo = set(), [g.output[0].name]  # all that `probs` needs
-    while todo:
-        v = todo.pop()
-        if v in need: continue
-        need.add(v)
-        if v in made_by: todo.extend(i for i in made_by[v].input if i)
+    need = _cone(g, [g.output[0].name])  # all that `probs` needs
     keep = [n for n in g.node if any(o in need for o in n.output)]
     gated = [n for n in g.node if not any(o in need for o in n.output)]
     maps = list(g.output[1:])
@@ -140,13 +198,17 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
     import onnx, contextlib, io
     path = Path(path)
     net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
+    net.cascade_parts = bool(net.model.cascade)
+    if net.cascade_parts and calibration is not None: raise ValueError("no int8 twin for a cascade: quantising the networks under its `If` is not supported here")
     x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter('ignore')
+        # a cascade's graph is not optimised here: merging the tie-breakers' work for the answer with their work for the maps would leave nothing to gate
         prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
-                                 dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True)
-    if calibration is not None: m = _gate_maps(_int8(prog.model_proto, calibration))
-    else: m = _gate_maps(prog.model_proto); m = _half_initializers(m) if half else m
+                                 dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True, optimize=not net.cascade_parts)
+    m = _optimized(_gate_tiebreakers(prog.model_proto)) if net.cascade_parts else prog.model_proto
+    if calibration is not None: m = _gate_maps(_int8(m, calibration))
+    else: m = _gate_maps(m); m = _half_initializers(m) if half else m
     onnx.save(m, path)
     return path
 
@@ -199,6 +261,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
                   shifts:int=1, # Average each member over this many time rolls of the input (see `Ensemble`)
                   weights:list|None=None, # One per member, any scale: a weighted mean (None: an even one)
                   calibration:np.ndarray|None=None, # Normalised training inputs: the ONNX twin stores int8 (see `export_onnx`)
+                  cascade:int|None=None, # k: the first k learners answer alone where they agree on the top class (see `Ensemble`)
                  )->dict:
     "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
     cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
@@ -206,7 +269,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
         if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
     learns = [load_learner_quietly(p) for p in pkls]
     learn = learns[0]
-    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts, weights=weights)
+    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts, weights=weights, cascade=cascade)
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
@@ -219,8 +282,8 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
     shared |= {k: cards[0][k] for k in ('valid', 'seed') if all(k in c and c[k]==cards[0][k] for c in cards)}  # the split every member validated on, if one
-    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, **(card or {})},
-                        half=half, calibration=calibration)
+    card = {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, 'cascade': cascade, **(card or {})}
+    return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), card, half=half, calibration=calibration)
 
 # %% ../nbs/03a_export.ipynb #cf8b3151
 def tiny_tone_model(dest, card:dict|None=None, epochs:int=8, seed:int=0)->Path:

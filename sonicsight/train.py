@@ -25,9 +25,9 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'pretrained_weights', 'load_imagenet', 'deltas', 'scale_pair', 'SpecBody', 'create_model', 'split_body_head',
            'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks', 'load_learner_quietly', 'MixUpAll', 'make_learner',
            'init_distributed', 'is_main', 'from_main', 'rng_state', 'set_rng_state', 'ResumeCheckpoint', 'resume_from',
-           'fit_one_cycle_from', 'read_history', 'SWA', 'fit_swa_from', 'train', 'mean_softmax', 'time_rolls',
-           'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
-           'DistillOffline']
+           'fit_one_cycle_from', 'read_history', 'SWA', 'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax',
+           'time_rolls', 'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill',
+           'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -559,12 +559,16 @@ def train(learn:Learner, epochs:int=30, lr:float|None=None, freeze_epochs:int=1,
                 processes=n_proc, seconds=round(time.time()-t0, 1), **averaged)
 
 # %% ../nbs/03_train.ipynb #ff2861ef
-def mean_softmax(logits:list, weights:list|None=None)->torch.Tensor:
-    "The mean, in float32, of the class probabilities that several models' logits give, weighted by `weights` (any scale) if given"
-    p = torch.stack([torch.softmax(l.float(), 1) for l in logits])
+def weighted_mean(probs:list, weights:list|None=None)->torch.Tensor:
+    "The mean of several (batch, classes) probability tensors, weighted by `weights` (any scale) if given"
+    p = torch.stack(probs)
     if weights is None: return p.mean(0)
     w = torch.tensor(weights, dtype=p.dtype, device=p.device)
     return (p*(w/w.sum())[:,None,None]).sum(0)
+
+def mean_softmax(logits:list, weights:list|None=None)->torch.Tensor:
+    "The mean, in float32, of the class probabilities that several models' logits give, weighted by `weights` (any scale) if given"
+    return weighted_mean([torch.softmax(l.float(), 1) for l in logits], weights)
 
 def time_rolls(x:Tensor, shifts:int)->list:
     "`x` and its circular rolls along time (the last axis) by 1/`shifts`, 2/`shifts`, … of its frames"
@@ -573,12 +577,14 @@ def time_rolls(x:Tensor, shifts:int)->list:
 
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the (weighted) mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
-    shifts, weights = 1, None  # learners exported before these unpickle without them: one view, an even mean
+    shifts, weights, cascade = 1, None, None  # learners exported before these unpickle without them: one view, an even mean, every member
     def __init__(self, models, shifts:int=1,
-                 weights:list|None=None): # One per member, any scale (e.g. [0.6, 0.4]); None: an even mean
+                 weights:list|None=None, # One per member, any scale (e.g. [0.6, 0.4]); None: an even mean
+                 cascade:int|None=None): # k: the first k members answer alone where they agree on the top class, the rest join where they do not
         super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
         if weights is not None and len(weights)!=len(models): raise ValueError(f"{len(weights)} weights for {len(models)} members")
-        self.weights = None if weights is None else [float(w) for w in weights]
+        if cascade is not None and not 2<=cascade<len(models): raise ValueError(f"cascade {cascade}: the members that answer first are at least 2 and fewer than all {len(models)}")
+        self.weights, self.cascade = None if weights is None else [float(w) for w in weights], cascade
     def views(self, x)->Tensor:
         "`x` and its time rolls as one batch: the rolls of each clip go through a member together"
         return torch.cat(time_rolls(x, self.shifts)) if self.shifts>1 else x
@@ -592,7 +598,20 @@ class Ensemble(nn.Module):
     def mean(self, logits:list)->Tensor:
         "The mean class probabilities of `logits`, listed as `logits` lists them (each member's rolls in turn), weighted by `weights`"
         return mean_softmax(logits, None if self.weights is None else [w for w in self.weights for _ in range(self.shifts)])
-    def forward(self, x): return self.mean(self.logits(x)).log()
+    def member_probs(self, m:nn.Module, xs:Tensor)->Tensor:
+        "One member's class probabilities for the views `xs`, the mean over its time rolls"
+        return mean_softmax(self.per_view(m(xs)))
+    def probs(self, x, parts:bool=False)->Tensor:
+        "The (weighted) mean class probabilities of `x`; with `cascade`, of the first members alone for the clips where they agree (`parts`: that mean, the mean of all, where they agree)"
+        if not self.cascade: return self.mean(self.logits(x))
+        xs, k, w = self.views(x), self.cascade, self.weights or [1.0]*len(self.members)
+        first = [self.member_probs(m, xs) for m in self.members[:k]]
+        tops = [p.argmax(1) for p in first]
+        agree, head = torch.stack([t==tops[0] for t in tops[1:]]).all(0), weighted_mean(first, w[:k])
+        if not parts and agree.all(): return head  # the rest never run
+        full = weighted_mean([*first, *(self.member_probs(m, xs) for m in self.members[k:])], w)
+        return (head, full, agree) if parts else torch.where(agree[:,None], head, full)  # per clip: a batch runs the rest if any of its clips needs them
+    def forward(self, x): return self.probs(x).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
 class Renormalize(nn.Module):

