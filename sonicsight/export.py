@@ -199,7 +199,6 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
     path = Path(path)
     net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
     net.cascade_parts = bool(net.model.cascade)
-    if net.cascade_parts and calibration is not None: raise ValueError("no int8 twin for a cascade: quantising the networks under its `If` is not supported here")
     x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter('ignore')
@@ -264,6 +263,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
                   cascade:int|None=None, # k: the first k learners answer alone where they agree on the top class (see `Ensemble`)
                  )->dict:
     "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
+    if cascade and calibration is not None: raise ValueError("no int8 twin for a cascade: quantising the networks under its `If` is not supported here")
     cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
     for k in ('classes', 'audio', 'normalize'):
         if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
