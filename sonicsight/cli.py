@@ -178,7 +178,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--input-scale', type=_scale, default=1.0, metavar='F[,T]', help='resize spectrograms by this factor inside the model, or by F along frequency and T along time, e.g. 2,0.5 (timm bodies)')
     s.add_argument('--output-stride', type=int, default=32, choices=(8, 16, 32), help='16 or 8: finer last feature maps by dilating the last stages (timm bodies)')
     s.add_argument('--input-views', type=int, default=1, choices=(1, 3), help='3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)')
-    s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes')
+    s.add_argument('--seed', type=int, default=42); s.add_argument('--workers', type=int, help='DataLoader processes (default: none when the CPU trains, up to 2 beside a GPU)')
     s.add_argument('--cached', action='store_true', help='train from the spectrogram cache alone (ESC-50 metadata, no audio)')
     s.add_argument('--no-onnx', dest='onnx', action='store_false', help='skip the ONNX twin (write it later with sonicsight.export.add_onnx)')
     s.add_argument('--teacher', action='append', metavar='PKL', help='distil from this exported learner (repeat for several; same classes)')

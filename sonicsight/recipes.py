@@ -116,7 +116,7 @@ def run_recipe(recipe:str, # esc50 or cats-dogs
                output_stride:int=32, # 16 or 8: finer last feature maps, by dilation (timm bodies)
                input_views:int=1, # 3: the spectrogram, its delta and delta-delta as the 3 ImageNet channels (timm bodies)
                render:bool=True, # False: train from the spectrogram cache alone
-               num_workers:int|None=None, # DataLoader processes (default: up to 2)
+               num_workers:int|None=None, # DataLoader processes (default: `default_workers`, none when the CPU trains)
                onnx:bool=True, # Also write the ONNX twin (else later, with `add_onnx`)
                teachers:list|None=None, # Exported learners to distil from (`Distill`), e.g. the input x2 networks
                distil_alpha:float=0.5, distil_t:float=2.0, # The teachers' share of the loss, and the temperature
