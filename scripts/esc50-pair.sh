@@ -12,7 +12,7 @@
 # With OUT set (the device tool's folder), phase 2 leaves there what a session needs back: final-student32's learner and
 # card, the fold-4 probabilities, the pair table and the verdict.
 # Usage: [OUT=dir] scripts/esc50-pair.sh RUN_DIR 1|2|all [EPOCHS]   (needs the ESC-50 spectrogram cache)
-# On a lent GPU (README, "A stronger second network"): folds 1-4 of the cache and their metadata in .gpu/, the wheels the
+# On a lent GPU (docs/models.md, "A stronger second network"): folds 1-4 of the cache and their metadata in .gpu/, the wheels the
 # device lacks in .whl/, both carried, the shipped model files moved out of the tree for the call (it may send 64 MiB), then
 #   python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl && export PYTHONPATH=/tmp/site:$PWD &&
 #   SONICSIGHT_CACHE=.gpu/cache ESC50=.gpu/esc50 scripts/esc50-pair.sh runs/pair 1        (then the same with 2)
