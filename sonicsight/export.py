@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .train import SpecBody, Ensemble, per_clip, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -29,7 +29,7 @@ def class_maps(head:nn.Module, feats:Tensor)->Tensor:
 
 # %% ../nbs/03a_export.ipynb #d9e3a07e
 class ProbsAndMaps(nn.Module):
-    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (mean of members, on the finest member's grid)"
+    "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (the mean of the members that answered the clip, on the finest grid of those that answer every clip)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model if isinstance(model, Ensemble) else Ensemble([model])  # one network: an ensemble of one
         body = self.model.members[0][0]
@@ -42,9 +42,9 @@ class ProbsAndMaps(nn.Module):
         else: self.taps = {i: f'block{n}' for i,n in enumerate(names)}
     @property
     def map_names(self)->list: return list(self.taps.values())
-    cascade_parts = False  # set while exporting a cascade: the mean of all members as `probs`, and the parts `_gate_tiebreakers` needs
+    cascade_parts = False  # set while exporting a cascade: every member's answer and map as `probs` and `cam`, beside the parts `_gate_tiebreakers` needs
     @property
-    def output_names(self)->list: return ['probs', *self.map_names, 'cam', *(['cascade_head', 'cascade_agree'] if self.cascade_parts else [])]
+    def output_names(self)->list: return ['probs', *self.map_names, 'cam', *(['cascade_head', 'cascade_cam_head', 'cascade_agree'] if self.cascade_parts else [])]
     def probs(self, x):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
         return self.model.probs(x)
@@ -62,17 +62,22 @@ class ProbsAndMaps(nn.Module):
                 if i in self.taps: maps.append(x[:n].float().mean(1))
         return head(x), maps, class_maps(head, x[:n])
     def forward(self, x):
-        ens, n = self.model, x.shape[0]  # the maps are of the clips as given; the probabilities average the time rolls too
-        outs = [self._run(m, ens.views(x), n) for m in ens.members]
-        cams = [c for _,_,c in outs]
-        grid = max((c.shape[-2:] for c in cams), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
-        cams = [c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False) for c in cams]
-        maps = (*outs[0][1], torch.stack(cams).mean(0))
-        if not ens.cascade: return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *maps)
-        # a cascade answers through its own path, which leaves out the members it does not need; the maps take every member
-        if not self.cascade_parts: return (ens.probs(x), *maps)
-        head, full, agree = ens.probs(x, parts=True)
-        return (full, *maps, head, agree)
+        ens, n, xs = self.model, x.shape[0], self.model.views(x)  # the maps are of the clips as given; the probabilities average the time rolls too
+        k, rest = ens.cascade or len(ens.members), ens.members[ens.cascade or len(ens.members):]
+        outs = [self._run(m, xs, n) for m in ens.members[:k]]  # every member, or a cascade's first ones: one pass gives the answer and the maps
+        grid = max((c.shape[-2:] for _,_,c in outs), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
+        cam = lambda outs: torch.stack([c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False)
+                                        for _,_,c in outs]).mean(0)
+        if not ens.cascade: return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *outs[0][1], cam(outs))
+        first = [ens.view_probs(o[0]) for o in outs]
+        head, agree = ens.first_answer(first)
+        if self.cascade_parts:  # the rest's answer and the rest's maps as two passes: `_gate_tiebreakers` puts each under an `If`, `_gate_maps` the second under `maps` too
+            full = ens.joined([*first, *(ens.view_probs(m(xs)) for m in rest)])
+            return (full, *outs[0][1], cam(outs + [self._run(m, xs, n) for m in rest]), head, cam(outs), agree)
+        if agree.all(): return (head, *outs[0][1], cam(outs))  # the rest never run
+        more = [self._run(m, xs, n) for m in rest]
+        full = ens.joined([*first, *(ens.view_probs(o[0]) for o in more)])
+        return (per_clip(agree, head, full), *outs[0][1], per_clip(agree, cam(outs), cam(outs + more)))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -112,29 +117,33 @@ def _cone(g, names)->set:
     return seen
 
 def _gate_tiebreakers(model_proto):
-    "Rewrite an exported cascade (`probs` the mean of all members, beside `cascade_head` and `cascade_agree`) so that the members after the first ones run under an `If`: only for a batch where the first ones disagree on some clip"
+    "Rewrite an exported cascade (`probs` and `cam` of every member, beside the first members' `cascade_head`, `cascade_cam_head` and `cascade_agree`) so that the later members run under an `If`, one for the answer and one for the map: only for a batch where the first ones disagree on some clip, each clip taking the first members' answer and map where they agree"
     from onnx import helper, numpy_helper, TensorProto
     g = model_proto.graph
-    probs, head, agree = g.output[0].name, 'cascade_head', 'cascade_agree'
-    first, need = _cone(g, [o.name for o in g.output[1:]]), _cone(g, [probs])  # the first members (and every member for the maps); all of `probs`
-    later = [n for n in g.node if any(o in need for o in n.output) and not any(o in first for o in n.output)]
-    for n in later: n.output[:] = [probs+'__all' if o==probs else o for o in n.output]
-    made_inside = {o for n in later for o in n.output}
-    keep = [n for n in g.node if not any(o in made_inside for o in n.output)]
-    typed = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [None, None])
-    then_branch = helper.make_graph(later, 'tiebreak', [], [typed(probs+'__all')], value_info=[v for v in g.value_info if v.name in made_inside])
-    else_branch = helper.make_graph([helper.make_node('Identity', [head], [probs+'__first'])], 'agreed', [], [typed(probs+'__first')])
-    g.initializer.append(numpy_helper.from_array(np.array([1], np.int64), 'cascade_axis'))
+    agree, gated = 'cascade_agree', {g.output[0].name: 'cascade_head', 'cam': 'cascade_cam_head'}  # every member's output: the first members' one
+    rank = {o.name: len(o.type.tensor_type.shape.dim) for o in g.output}
+    cones = {v: _cone(g, [v]) for v in gated}
+    first = _cone(g, [o.name for o in g.output if o.name not in gated]) | set.intersection(*cones.values())  # and what both passes share (constants)
     gate = [helper.make_node('Not', [agree], ['cascade_disagree']),  # any clip of the batch whose first members disagree
             helper.make_node('Cast', ['cascade_disagree'], ['cascade_disagree_int'], to=TensorProto.INT32),
             helper.make_node('ReduceMax', ['cascade_disagree_int'], ['cascade_any_int'], keepdims=0),
-            helper.make_node('Cast', ['cascade_any_int'], ['cascade_any'], to=TensorProto.BOOL),
-            helper.make_node('If', ['cascade_any'], [probs+'__joined'], then_branch=then_branch, else_branch=else_branch),
-            helper.make_node('Unsqueeze', [agree, 'cascade_axis'], ['cascade_agree_column']),
-            helper.make_node('Where', ['cascade_agree_column', head, probs+'__joined'], [probs])]  # each clip its own answer
-    outer_info = [v for v in g.value_info if v.name not in made_inside]
+            helper.make_node('Cast', ['cascade_any_int'], ['cascade_any'], to=TensorProto.BOOL)]
+    made_inside = set()
+    for v, head in gated.items():
+        later = [n for n in g.node if any(o in cones[v] for o in n.output) and not any(o in first for o in n.output)]
+        for n in later: n.output[:] = [v+'__all' if o==v else o for o in n.output]
+        made = {o for n in later for o in n.output}; made_inside |= made
+        typed = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [None]*rank[v])
+        then_branch = helper.make_graph(later, v+'_tiebreak', [], [typed(v+'__all')], value_info=[i for i in g.value_info if i.name in made])
+        else_branch = helper.make_graph([helper.make_node('Identity', [head], [v+'__first'])], v+'_agreed', [], [typed(v+'__first')])
+        g.initializer.append(numpy_helper.from_array(np.arange(1, rank[v], dtype=np.int64), f'cascade_{v}_axes'))
+        gate += [helper.make_node('If', ['cascade_any'], [v+'__joined'], then_branch=then_branch, else_branch=else_branch),
+                 helper.make_node('Unsqueeze', [agree, f'cascade_{v}_axes'], [f'cascade_agree_{v}']),
+                 helper.make_node('Where', [f'cascade_agree_{v}', head, v+'__joined'], [v])]  # each clip its own answer and map
+    keep = [n for n in g.node if not any(o in made_inside for o in n.output)]
+    outer_info = [i for i in g.value_info if i.name not in made_inside]
     del g.value_info[:]; g.value_info.extend(outer_info)
-    outputs = [o for o in g.output if o.name not in (head, agree)]
+    outputs = [o for o in g.output if o.name not in (agree, *gated.values())]
     del g.output[:]; g.output.extend(outputs)
     del g.node[:]; g.node.extend(keep + gate)
     return model_proto

@@ -26,8 +26,8 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks',
            'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main', 'from_main', 'rng_state',
            'set_rng_state', 'ResumeCheckpoint', 'resume_from', 'fit_one_cycle_from', 'read_history', 'SWA',
-           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'Ensemble', 'Renormalize',
-           'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'per_clip', 'Ensemble',
+           'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -579,6 +579,10 @@ def time_rolls(x:Tensor, shifts:int)->list:
     T = x.shape[-1]
     return [x] + [x.roll(i*T//shifts, -1) for i in range(1, shifts)]
 
+def per_clip(agree:Tensor, first:Tensor, every:Tensor)->Tensor:
+    "Clip by clip, `first` where a cascade's first members agree (`agree`: one bool a clip) and `every` where they do not"
+    return torch.where(agree.reshape(-1, *[1]*(first.ndim-1)), first, every)
+
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the (weighted) mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
     shifts, weights, cascade = 1, None, None  # learners exported before these unpickle without them: one view, an even mean, every member
@@ -602,19 +606,24 @@ class Ensemble(nn.Module):
     def mean(self, logits:list)->Tensor:
         "The mean class probabilities of `logits`, listed as `logits` lists them (each member's rolls in turn), weighted by `weights`"
         return mean_softmax(logits, None if self.weights is None else [w for w in self.weights for _ in range(self.shifts)])
-    def member_probs(self, m:nn.Module, xs:Tensor)->Tensor:
-        "One member's class probabilities for the views `xs`, the mean over its time rolls"
-        return mean_softmax(self.per_view(m(xs)))
-    def probs(self, x, parts:bool=False)->Tensor:
-        "The (weighted) mean class probabilities of `x`; with `cascade`, of the first members alone for the clips where they agree (`parts`: that mean, the mean of all, where they agree)"
-        if not self.cascade: return self.mean(self.logits(x))
-        xs, k, w = self.views(x), self.cascade, self.weights or [1.0]*len(self.members)
-        first = [self.member_probs(m, xs) for m in self.members[:k]]
+    def view_probs(self, out:Tensor)->Tensor:
+        "A member's class probabilities from its logits for `views(x)`: the mean over the time rolls"
+        return mean_softmax(self.per_view(out))
+    def first_answer(self, first:list)->tuple[Tensor,Tensor]:
+        "From the class probabilities of a cascade's first members: their (weighted) mean, and for each clip whether they name the same class"
         tops = [p.argmax(1) for p in first]
-        agree, head = torch.stack([t==tops[0] for t in tops[1:]]).all(0), weighted_mean(first, w[:k])
-        if not parts and agree.all(): return head  # the rest never run
-        full = weighted_mean([*first, *(self.member_probs(m, xs) for m in self.members[k:])], w)
-        return (head, full, agree) if parts else torch.where(agree[:,None], head, full)  # per clip: a batch runs the rest if any of its clips needs them
+        return weighted_mean(first, self.weights and self.weights[:len(first)]), torch.stack([t==tops[0] for t in tops[1:]]).all(0)
+    def joined(self, probs:list)->Tensor:
+        "The (weighted) mean of every member's class probabilities: a cascade's answer where its first members disagree"
+        return weighted_mean(probs, self.weights)
+    def probs(self, x)->Tensor:
+        "The (weighted) mean class probabilities of `x`; with `cascade`, of the first members alone for the clips where they agree"
+        if not self.cascade: return self.mean(self.logits(x))
+        xs, k = self.views(x), self.cascade
+        first = [self.view_probs(m(xs)) for m in self.members[:k]]
+        head, agree = self.first_answer(first)
+        if agree.all(): return head  # the rest never run
+        return per_clip(agree, head, self.joined([*first, *(self.view_probs(m(xs)) for m in self.members[k:])]))  # a batch runs the rest if any of its clips needs them
     def forward(self, x): return self.probs(x).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
