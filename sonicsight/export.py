@@ -63,7 +63,7 @@ class ProbsAndMaps(nn.Module):
         return head(x), maps, class_maps(head, x[:n])
     def forward(self, x):
         ens, n, xs = self.model, x.shape[0], self.model.views(x)  # the maps are of the clips as given; the probabilities average the time rolls too
-        k, rest = ens.cascade or len(ens.members), ens.members[ens.cascade or len(ens.members):]
+        k = ens.cascade or len(ens.members); rest = ens.members[k:]
         outs = [self._run(m, xs, n) for m in ens.members[:k]]  # every member, or a cascade's first ones: one pass gives the answer and the maps
         grid = max((c.shape[-2:] for _,_,c in outs), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cam = lambda outs: torch.stack([c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False)
