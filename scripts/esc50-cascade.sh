@@ -9,7 +9,8 @@
 #   and a stride-16 one.
 # Steps: train the 0.5,2 network on folds 1-4 (v4's recipe plus the flag; 47 min on 2 cores in session 23, about
 #   140 min on a slow one; run the script again after a stop and it goes on from the last epoch), take v4 and v5 from
-#   git history (the learners v6 joins: the sha256s on its card), join the three, score fold 5 once, bench twice.
+#   git history (the learners v6 joins: the sha256s on its card), join the three, score fold 5 once, bench twice
+#   (`esc50-cascade-check.sh`).
 # Usage: scripts/esc50-cascade.sh RUN_DIR [ESC50_DIR]       (ESC50_DIR default ../shared/data/esc50)
 set -euo pipefail
 out=${1:?usage: esc50-cascade.sh RUN_DIR [ESC50_DIR]}; esc=${2:-../shared/data/esc50}
@@ -17,9 +18,4 @@ here=$(cd "$(dirname "$0")" && pwd); mkdir -p "$out"
 [[ -f $out/f05t2/model.pkl ]] || sonicsight train esc50 --arch efficientnet_lite0 --epochs 60 --lr-find-iters 0 \
   --no-onnx --esc50 "$esc" --valid none --schedule one_cycle --lr 2e-3 --input-scale 0.5,2 \
   --run-dir "$out/f05t2" --out "$out/f05t2/model.pkl" --resume
-for v in v4:274eeb9 v5:ae4f0f5; do  # the commits that shipped them as esc50
-  for e in pkl json; do git -C "$here/.." show "${v#*:}:sonicsight/models/esc50.$e" > "$out/${v%%:*}.$e"; done
-done
-sonicsight ensemble "$out/v4.pkl" "$out/f05t2/model.pkl" "$out/v5.pkl" --cascade 2 --out "$out/esc50.pkl"
-sonicsight evaluate --model "$out/esc50.pkl" --data "$esc" --fold 5 --threshold 0.3 --out "$out/fold5"
-for i in 1 2; do python "$here/../bench/predict_speed.py" --n 50 --model "$out/esc50.pkl"; done
+"$here/esc50-cascade-check.sh" "$out" "$esc" v4 "$out/f05t2/model.pkl" v5
