@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The esc50 candidate after the session-23 cascade (#11): v6's two networks answer, an input-x2 network breaks their ties.
+# esc50 v7 (#11; shipped in session 25): v6's two networks answer, an input-x2 network breaks their ties.
 #   v5 (output stride 16) and v4 (stride 32), the pair shipped as esc50 v6, answer every clip; where they name
 #   different classes (49 of 400 fold-5 clips, 12 %), a stride-32 network that sees the spectrogram resized x2
 #   (`--input-scale 2`, 256x502 into the body) joins and the answer is the mean of all three (`sonicsight ensemble
