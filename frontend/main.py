@@ -154,8 +154,10 @@ def ask_local(path:str|None, model:str, example:str|None=None)->dict:
     "The Space's analysis, computed on this device by the sonicsight core (onnxruntime; no torch)"
     from sonicsight.audio import AudioDecodeError
     from sonicsight.inference import load_model, example_clips
+    from sonicsight.spectrogram import keep_freed_memory
+    keep_freed_memory()  # clip after clip in one process, as the Space does: see `keep_freed_memory`
     src = example_clips()[example] if example else Path(path)
-    try: return load_model(model).analyze(src, top_k=5, name=src.name)
+    try: return load_model(model, low_memory=True).analyze(src, top_k=5, name=src.name)
     except AudioDecodeError as e:
         log.info('%s: %s (%s)', e.source, e.reason, e.detail)
         raise SpaceRefused(f'Could not read {e.source}: {e.reason}.') from None

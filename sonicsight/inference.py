@@ -44,7 +44,7 @@ def pretty(name:str)->str:
     return name.replace('_', ' ')
 
 # %% ../nbs/04_inference.ipynb #442bc286
-def _onnx_runner(path:Path):
+def _onnx_runner(path:Path, low_memory:bool=False):
     "Run an exported `ProbsAndMaps` ONNX file: `(x, maps) -> (probs, {name: maps})`"
     import onnxruntime as ort
     opts = ort.SessionOptions()
@@ -52,6 +52,11 @@ def _onnx_runner(path:Path):
     opts.add_session_config_entry('session.intra_op.allow_spinning', '0')
     # a process among several (see `predict_stream`) takes its share of the cores: SONICSIGHT_THREADS
     opts.intra_op_num_threads = int(os.environ.get('SONICSIGHT_THREADS', 0))
+    # The memory pattern keeps each input shape's planned buffers for the session's life (a cascade's x2 tie-breaker,
+    # a long recording's batch of windows) and measured no faster here; the arena keeps the largest buffers too, and
+    # batches run about 1.8x faster with it, so only `low_memory` (the Pi site) lets it go. `bench/pi_local.py`.
+    opts.enable_mem_pattern = False
+    opts.enable_cpu_mem_arena = not low_memory
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
     names, inp = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name
     gated = 'maps' in {i.name for i in sess.get_inputs()}  # files exported before the gate compute the maps every time
@@ -86,6 +91,7 @@ class Classifier:
     "An exported spectrogram classifier with its model card"
     def __init__(self, path, device:str='cpu',
                  runtime:str='auto', # 'onnx', 'torch', or 'auto': onnx on the CPU when `NAME.onnx` exists
+                 low_memory:bool=False, # onnx: no memory arena, for a small device answering one clip at a time
                 ):
         self.path = model_path(path)
         card_path = self.path.with_suffix('.json')
@@ -95,7 +101,7 @@ class Classifier:
         if runtime=='onnx':
             if not onnx_path.exists(): raise FileNotFoundError(f"no ONNX file {onnx_path} for {self.path.name}: use runtime='torch'")
             if not self.card.get('classes'): raise ValueError(f"the ONNX runtime needs the model card {card_path} (classes, audio config)")
-            self._run, vocab = _onnx_runner(onnx_path), self.card['classes']
+            self._run, vocab = _onnx_runner(onnx_path, low_memory), self.card['classes']
         elif runtime=='torch': self._run, vocab = _torch_runner(self.path, device)
         else: raise ValueError(f"unknown runtime {runtime!r}: use auto, onnx or torch")
         self.runtime = runtime
@@ -218,8 +224,8 @@ def analyze(self:Classifier, src, top_k:int=5, threshold:float|None=None, name:s
 
 # %% ../nbs/04_inference.ipynb #4770211a
 _cache = {}
-def load_model(name_or_path='esc50', device:str='cpu', runtime:str='auto')->Classifier:
+def load_model(name_or_path='esc50', device:str='cpu', runtime:str='auto', low_memory:bool=False)->Classifier:
     "A `Classifier` for a shipped model name or a learner path you trust, cached per process"
-    key = (str(model_path(name_or_path).resolve()), device, runtime)
+    key = (str(model_path(name_or_path).resolve()), device, runtime, low_memory)
     if key not in _cache: _cache[key] = Classifier(*key)
     return _cache[key]

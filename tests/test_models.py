@@ -39,6 +39,8 @@ def test_onnx_and_torch_runtimes_agree(name, dog_clip):
     a, b = load_model(name).predict(dog_clip), load_model(name, runtime='torch').predict(dog_clip)
     assert load_model(name).runtime == 'onnx' and a['label'] == b['label']
     assert np.allclose([p['confidence'] for p in a['predictions']], [p['confidence'] for p in b['predictions']], atol=1e-3)
+    lean = load_model(name, low_memory=True)  # the Pi site's session: no memory arena, the same numbers
+    assert lean is not load_model(name) and lean.predict(dog_clip) == a
 
 def test_esc50_model_on_fold5_clips(esc50_dir, esc50_meta):
     clf = load_model('esc50')
