@@ -11,11 +11,18 @@
 #   4 h in all: run the script again after a stop and it goes on from the last epoch), take v5 and v4 from git
 #   history (the learners v6 joins: the sha256s on its card), join the three, score fold 5 once, bench twice
 #   (`esc50-cascade-check.sh`).
-# Usage: scripts/esc50-x2tie.sh RUN_DIR [ESC50_DIR]       (ESC50_DIR default ../shared/data/esc50)
+# More seeds, more x2 networks in the tie stage, each trained the same way with its own seed (`RUN_DIR/x2-seedN`; seed
+#   42 is v7's `RUN_DIR/x2`): `esc50-x2tie.sh runs/x2tie ../shared/data/esc50 42 7` is the candidate after v7 (session 26).
+# Usage: scripts/esc50-x2tie.sh RUN_DIR [ESC50_DIR [SEED...]]   (ESC50_DIR default ../shared/data/esc50; SEED default 42)
 set -euo pipefail
-out=${1:?usage: esc50-x2tie.sh RUN_DIR [ESC50_DIR]}; esc=${2:-../shared/data/esc50}
-here=$(cd "$(dirname "$0")" && pwd); mkdir -p "$out"
-[[ -f $out/x2/model.pkl ]] || sonicsight train esc50 --arch efficientnet_lite0 --epochs 60 --lr-find-iters 0 \
-  --no-onnx --esc50 "$esc" --valid none --schedule one_cycle --lr 2e-3 --input-scale 2 \
-  --run-dir "$out/x2" --out "$out/x2/model.pkl" --resume
-"$here/esc50-cascade-check.sh" "$out" "$esc" v5 v4 "$out/x2/model.pkl"
+out=${1:?usage: esc50-x2tie.sh RUN_DIR [ESC50_DIR [SEED...]]}; esc=${2:-../shared/data/esc50}; seeds=("${@:3}")
+[[ ${#seeds[@]} -gt 0 ]] || seeds=(42)
+here=$(cd "$(dirname "$0")" && pwd); mkdir -p "$out"; x2s=()
+for s in "${seeds[@]}"; do
+  d=$out/x2; [[ $s == 42 ]] || d=$out/x2-seed$s
+  [[ -f $d/model.pkl ]] || sonicsight train esc50 --arch efficientnet_lite0 --epochs 60 --lr-find-iters 0 \
+    --no-onnx --esc50 "$esc" --valid none --schedule one_cycle --lr 2e-3 --input-scale 2 --seed "$s" \
+    --run-dir "$d" --out "$d/model.pkl" --resume
+  x2s+=("$d/model.pkl")
+done
+"$here/esc50-cascade-check.sh" "$out" "$esc" v5 v4 "${x2s[@]}"
