@@ -1,9 +1,10 @@
 """The Pi site's local answer, measured on this machine: what `SONICSIGHT_LOCAL` costs when the Space does not answer.
 
 A fresh process imports the slim core (no torch), loads the shipped model and analyses clips the way the Pi site does
-(`ask_local`: `keep_freed_memory`, then `load_model(low_memory=True).analyze`, the whole JSON): cold time to the first answer, warm time
-per 5 s clip and per 15 s recording, and the process's peak resident memory. The baseline, in the same run and alternating with it, is the same process with
-onnxruntime's own defaults (its memory arena and memory pattern on), which `low_memory` turns off.
+(`ask_local`: `keep_freed_memory`, then `load_model(low_memory=True).analyze`, the whole JSON): cold time to the first
+answer, warm time per 5 s clip and per 15 s recording, and the process's peak resident memory. The baseline, in the same
+run and alternating with it, is the same process with onnxruntime's own defaults (its memory arena and memory pattern
+on), which `low_memory` turns off. What the options do to batches: `bench/onnx_memory.py`.
 
     python bench/pi_local.py [--runs 20] [--pairs 2] [--model esc50]
 """

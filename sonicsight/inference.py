@@ -54,7 +54,7 @@ def _onnx_runner(path:Path, low_memory:bool=False):
     opts.intra_op_num_threads = int(os.environ.get('SONICSIGHT_THREADS', 0))
     # The memory pattern keeps each input shape's planned buffers for the session's life (a cascade's x2 tie-breaker,
     # a long recording's batch of windows) and measured no faster here; the arena keeps the largest buffers too, and
-    # batches run about 1.8x faster with it, so only `low_memory` (the Pi site) lets it go. `bench/pi_local.py`.
+    # batches run about 1.9x faster with it, so only `low_memory` (the Pi site) lets it go. `bench/onnx_memory.py`.
     opts.enable_mem_pattern = False
     opts.enable_cpu_mem_arena = not low_memory
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
