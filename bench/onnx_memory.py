@@ -11,18 +11,14 @@ through `predict_batch` 5 times and `predict`s them one by one.
     python bench/onnx_memory.py [--model esc50] [--rounds 2]
 """
 import argparse, json, statistics, subprocess, sys
+from pathlib import Path
 
 CHILD = '''
 import json, resource, sys, time
 import numpy as np
 mode = sys.argv[2]
 if mode == 'ort-defaults':
-    import onnxruntime as ort
-    _session = ort.InferenceSession
-    def session(path, opts, **kw):
-        opts.enable_cpu_mem_arena = opts.enable_mem_pattern = True
-        return _session(path, opts, **kw)
-    ort.InferenceSession = session
+    sys.path.insert(0, sys.argv[3]); import ort_defaults
 from sonicsight.data import esc50_items
 from sonicsight.inference import load_model
 from sonicsight.spectrogram import keep_freed_memory
@@ -46,7 +42,8 @@ if __name__ == '__main__':
     runs = {m: [] for m in MODES}
     for i in range(args.rounds):
         for m in MODES if i%2==0 else MODES[::-1]:
-            out = subprocess.run([sys.executable, '-c', CHILD, args.model, m], capture_output=True, text=True, check=True).stdout
+            out = subprocess.run([sys.executable, '-c', CHILD, args.model, m, str(Path(__file__).parent)],
+                                 capture_output=True, text=True, check=True).stdout
             runs[m].append(json.loads(out.splitlines()[-1]))
             r = runs[m][-1]
             print(f"  {m:12s} batch {r['batch_clips_s']:5.1f} clips/s, predict {r['predict_ms']:5.1f} ms, peak memory {r['peak_rss_mib']:.0f} MiB")

@@ -9,16 +9,12 @@ on), which `low_memory` turns off. What the options do to batches: `bench/onnx_m
     python bench/pi_local.py [--runs 20] [--pairs 2] [--model esc50]
 """
 import argparse, json, statistics, subprocess, sys
+from pathlib import Path
 
 CHILD = '''
 import json, resource, statistics, sys, time
 if sys.argv[3] == 'ort-defaults':  # the baseline: onnxruntime's memory arena and memory pattern back on
-    import onnxruntime as ort
-    _session = ort.InferenceSession
-    def session(path, opts, **kw):
-        opts.enable_cpu_mem_arena = opts.enable_mem_pattern = True
-        return _session(path, opts, **kw)
-    ort.InferenceSession = session
+    sys.path.insert(0, sys.argv[4]); import ort_defaults
 t0 = time.perf_counter()
 from sonicsight.inference import load_model, example_clips
 from sonicsight.spectrogram import keep_freed_memory
@@ -37,7 +33,8 @@ print(json.dumps({'cold_s': cold, 'clip_ms': 1000*timed(clips['dog'], runs), 'lo
 '''
 
 def measure(model, runs, mode)->dict:
-    out = subprocess.run([sys.executable, '-c', CHILD, model, str(runs), mode], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, '-c', CHILD, model, str(runs), mode, str(Path(__file__).parent)],
+                         capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 
 def show(name, r):
