@@ -49,15 +49,20 @@ def network_ms(specs, runs:int=40):
                 run(0); ms[maps] = median_ms(run, range(runs))
             print(f"{arch} input x{scale} output stride {stride}: {ms[False]:5.1f} ms without the maps, {ms[True]:5.1f} ms with them")
 
+def reexported(model:str, d)->tuple:
+    "The shipped model and its learner's ONNX twin exported by this checkout into folder `d`, both on the ONNX runtime"
+    src = model_path(model)
+    for ext in ('.pkl', '.json'): shutil.copy(src.with_suffix(ext), Path(d)/f'{src.stem}{ext}')
+    add_onnx(Path(d)/src.name)
+    return load_model(model, runtime='onnx'), load_model(Path(d)/src.name, runtime='onnx')
+
 def shipped_vs_reexported(model:str, n:int, rounds:int):
     "Medians of `predict` and `analyze` per round: the shipped ONNX file against the learner re-exported now"
     paths = list(esc50_items().path.iloc[::40][:n])
     keep_freed_memory()
     with tempfile.TemporaryDirectory() as d:
         src = model_path(model)
-        for ext in ('.pkl', '.json'): shutil.copy(src.with_suffix(ext), Path(d)/f'{src.stem}{ext}')
-        add_onnx(Path(d)/src.name)
-        old, new = load_model(model, runtime='onnx'), load_model(Path(d)/src.name, runtime='onnx')
+        old, new = reexported(model, d)
         print(f"{model}: shipped ONNX gated: {gated(old)}; re-exported: {gated(new)}; "
               f"sizes {src.with_suffix('.onnx').stat().st_size/1e6:.2f} / {(Path(d)/src.name).with_suffix('.onnx').stat().st_size/1e6:.2f} MB")
         gap = max(np.abs(np.array([p['confidence'] for p in old.predict(f)['predictions']]) -

@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, per_clip, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .train import SpecBody, Ensemble, tie_clips, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -72,12 +72,15 @@ class ProbsAndMaps(nn.Module):
         first = [ens.view_probs(o[0]) for o in outs]
         head, agree = ens.first_answer(first)
         if self.cascade_parts:  # the rest's answer and the rest's maps as two passes: `_gate_tiebreakers` puts each under an `If`, `_gate_maps` the second under `maps` too
-            full = ens.joined([*first, *(ens.view_probs(m(xs)) for m in rest)])
-            return (full, *outs[0][1], cam(outs + [self._run(m, xs, n) for m in rest]), head, cam(outs), agree)
+            # the rest read the clips as given (their own views), which `_gate_tiebreakers` gathers to the ties
+            full = ens.joined([*first, *(ens.view_probs(m(ens.views(x))) for m in rest)])
+            return (full, *outs[0][1], cam(outs + [self._run(m, ens.views(x), n) for m in rest]), head, cam(outs), agree)
         if agree.all(): return (head, *outs[0][1], cam(outs))  # the rest never run
-        more = [self._run(m, xs, n) for m in rest]
-        full = ens.joined([*first, *(ens.view_probs(o[0]) for o in more)])
-        return (per_clip(agree, head, full), *outs[0][1], per_clip(agree, cam(outs), cam(outs + more)))
+        ties = tie_clips(agree); xt = ens.views(x[ties])  # the rest run on those clips alone
+        more = [self._run(m, xt, len(ties)) for m in rest]
+        full = ens.joined([*(p[ties] for p in first), *(ens.view_probs(o[0]) for o in more)])
+        tied = [(l, ms, c[ties]) for l,ms,c in outs]
+        return (head.index_copy(0, ties, full), *outs[0][1], cam(outs).index_copy(0, ties, cam(tied + more)))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
 def _half_initializers(model_proto):
@@ -116,30 +119,58 @@ def _cone(g, names)->set:
         if v in made_by: todo.extend(i for i in [*made_by[v].input, *_outer_names(made_by[v])] if i)
     return seen
 
+def _computed_from(g, names)->set:
+    "The values of graph `g` that depend on `names`, `names` included (nodes are in the order they run)"
+    seen = set(names)
+    for n in g.node:
+        if any(i in seen for i in [*n.input, *_outer_names(n)]): seen.update(n.output)
+    return seen
+
 def _gate_tiebreakers(model_proto):
-    "Rewrite an exported cascade (`probs` and `cam` of every member, beside the first members' `cascade_head`, `cascade_cam_head` and `cascade_agree`) so that the later members run under an `If`, one for the answer and one for the map: only for a batch where the first ones disagree on some clip, each clip taking the first members' answer and map where they agree"
+    "Rewrite an exported cascade (`probs` and `cam` of every member, beside the first members' `cascade_head`, `cascade_cam_head` and `cascade_agree`) so that the later members run under an `If`, one for the answer and one for the map: only for a batch where the first ones disagree on some clip, and then on those clips alone, gathered, their answers and maps scattered into the first members'"
     from onnx import helper, numpy_helper, TensorProto
     g = model_proto.graph
     agree, gated = 'cascade_agree', {g.output[0].name: 'cascade_head', 'cam': 'cascade_cam_head'}  # every member's output: the first members' one
     rank = {o.name: len(o.type.tensor_type.shape.dim) for o in g.output}
+    dims = {v.name: v.type.tensor_type.shape.dim for v in [*g.value_info, *g.input, *g.output]}
+    made_by = {o: n for n in g.node for o in n.output}
+    from_input = _computed_from(g, [i.name for i in g.input])  # what is not is a constant, read as it is
     cones = {v: _cone(g, [v]) for v in gated}
     first = _cone(g, [o.name for o in g.output if o.name not in gated]) | set.intersection(*cones.values())  # and what both passes share (constants)
-    gate = [helper.make_node('Not', [agree], ['cascade_disagree']),  # any clip of the batch whose first members disagree
+    g.initializer.append(numpy_helper.from_array(np.array([-1], dtype=np.int64), 'cascade_flat'))
+    gate = [helper.make_node('Not', [agree], ['cascade_disagree']),  # the clips of the batch whose first members disagree
             helper.make_node('Cast', ['cascade_disagree'], ['cascade_disagree_int'], to=TensorProto.INT32),
             helper.make_node('ReduceMax', ['cascade_disagree_int'], ['cascade_any_int'], keepdims=0),
-            helper.make_node('Cast', ['cascade_any_int'], ['cascade_any'], to=TensorProto.BOOL)]
+            helper.make_node('Cast', ['cascade_any_int'], ['cascade_any'], to=TensorProto.BOOL),
+            helper.make_node('NonZero', ['cascade_disagree'], ['cascade_ties_nz']),  # (1, ties)
+            helper.make_node('Reshape', ['cascade_ties_nz', 'cascade_flat'], ['cascade_ties']),  # what to gather
+            helper.make_node('Transpose', ['cascade_ties_nz'], ['cascade_ties_at'])]  # where to scatter: (ties, 1)
     made_inside = set()
     for v, head in gated.items():
         later = [n for n in g.node if any(o in cones[v] for o in n.output) and not any(o in first for o in n.output)]
-        for n in later: n.output[:] = [v+'__all' if o==v else o for o in n.output]
+        for n in later: n.output[:] = [v+'__ties' if o==v else o for o in n.output]
         made = {o for n in later for o in n.output}; made_inside |= made
+        # what they read from the clips: a value with one row a clip is gathered, one derived from such values (the batch size) derived again from the gathered ones
+        gather, redo, todo = set(), set(), [i for n in later for i in [*n.input, *_outer_names(n)] if i in from_input and i not in made]
+        while todo:
+            i = todo.pop()
+            if dims.get(i) and dims[i][0].dim_param=='batch': gather.add(i)
+            elif i in made_by:
+                if i not in redo: redo |= set(made_by[i].output); todo.extend(j for j in made_by[i].input if j in from_input)
+            else: raise ValueError(f"the tie-breakers read {i!r}, an input that is not one row a clip: they cannot run on the ties alone")
+        redo = [deepcopy(n) for n in g.node if n.output[0] in redo]  # in the order they run
+        ties = {i: f'{i}__{v}_ties' for i in [*gather, *(o for n in redo for o in n.output)]}  # a name is defined once in a graph and its branches
+        for n in redo: n.output[:] = [ties[o] for o in n.output]
+        for n in redo+later: n.input[:] = [ties.get(i, i) for i in n.input]
+        info = [i for i in g.value_info if i.name in made]
+        for i in info:
+            if i.type.tensor_type.shape.dim and i.type.tensor_type.shape.dim[0].dim_param=='batch': i.type.tensor_type.shape.dim[0].dim_param = 'ties'
         typed = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [None]*rank[v])
-        then_branch = helper.make_graph(later, v+'_tiebreak', [], [typed(v+'__all')], value_info=[i for i in g.value_info if i.name in made])
+        then_branch = helper.make_graph([*(helper.make_node('Gather', [i, 'cascade_ties'], [ties[i]], axis=0) for i in sorted(gather)), *redo, *later,
+                                         helper.make_node('ScatterND', [head, 'cascade_ties_at', v+'__ties'], [v+'__all'])],
+                                        v+'_tiebreak', [], [typed(v+'__all')], value_info=info)
         else_branch = helper.make_graph([helper.make_node('Identity', [head], [v+'__first'])], v+'_agreed', [], [typed(v+'__first')])
-        g.initializer.append(numpy_helper.from_array(np.arange(1, rank[v], dtype=np.int64), f'cascade_{v}_axes'))
-        gate += [helper.make_node('If', ['cascade_any'], [v+'__joined'], then_branch=then_branch, else_branch=else_branch),
-                 helper.make_node('Unsqueeze', [agree, f'cascade_{v}_axes'], [f'cascade_agree_{v}']),
-                 helper.make_node('Where', [f'cascade_agree_{v}', head, v+'__joined'], [v])]  # each clip its own answer and map
+        gate.append(helper.make_node('If', ['cascade_any'], [v], then_branch=then_branch, else_branch=else_branch))
     keep = [n for n in g.node if not any(o in made_inside for o in n.output)]
     outer_info = [i for i in g.value_info if i.name not in made_inside]
     del g.value_info[:]; g.value_info.extend(outer_info)

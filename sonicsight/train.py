@@ -26,7 +26,7 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks',
            'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main', 'from_main', 'rng_state',
            'set_rng_state', 'ResumeCheckpoint', 'resume_from', 'fit_one_cycle_from', 'read_history', 'SWA',
-           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'per_clip', 'Ensemble',
+           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'tie_clips', 'Ensemble',
            'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
@@ -579,9 +579,9 @@ def time_rolls(x:Tensor, shifts:int)->list:
     T = x.shape[-1]
     return [x] + [x.roll(i*T//shifts, -1) for i in range(1, shifts)]
 
-def per_clip(agree:Tensor, first:Tensor, every:Tensor)->Tensor:
-    "Clip by clip, `first` where a cascade's first members agree (`agree`: one bool a clip) and `every` where they do not"
-    return torch.where(agree.reshape(-1, *[1]*(first.ndim-1)), first, every)
+def tie_clips(agree:Tensor)->Tensor:
+    "The indices of the clips where a cascade's first members name different classes (`agree`: one bool a clip): the only ones the rest run on"
+    return (~agree).nonzero()[:, 0]
 
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the (weighted) mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
@@ -623,7 +623,8 @@ class Ensemble(nn.Module):
         first = [self.view_probs(m(xs)) for m in self.members[:k]]
         head, agree = self.first_answer(first)
         if agree.all(): return head  # the rest never run
-        return per_clip(agree, head, self.joined([*first, *(self.view_probs(m(xs)) for m in self.members[k:])]))  # a batch runs the rest if any of its clips needs them
+        ties = tie_clips(agree); xt = self.views(x[ties])  # the rest run on those clips alone
+        return head.index_copy(0, ties, self.joined([*(p[ties] for p in first), *(self.view_probs(m(xt)) for m in self.members[k:])]))
     def forward(self, x): return self.probs(x).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
