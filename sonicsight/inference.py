@@ -11,7 +11,7 @@ from fastcore.basics import patch, chunked
 from pathlib import Path
 import numpy as np
 from .audio import AudioConfig, AudioDecodeError, load_audio, frame_windows, fix_length, OTHER
-from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies
+from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies, yamnet_logmel
 
 # %% auto #0
 __all__ = ['MODELS_DIR', 'SHIPPED', 'UNCERTAIN', 'EXAMPLES_DIR', 'EXAMPLES', 'BACKGROUND', 'model_path', 'example_clips',
@@ -45,7 +45,7 @@ def pretty(name:str)->str:
 
 # %% ../nbs/04_inference.ipynb #442bc286
 def _onnx_runner(path:Path, low_memory:bool=False):
-    "Run an exported `ProbsAndMaps` ONNX file: `(x, maps) -> (probs, {name: maps})`"
+    "Run an exported `ProbsAndMaps` ONNX file: `(x, maps, yam) -> (probs, {name: maps})`; `yam`: YAMNet's input, for a model with a YAMNet member"
     import onnxruntime as ort
     opts = ort.SessionOptions()
     # no busy-waiting threads between runs: a server answering requests side by side has no cores to spare for spinning
@@ -58,10 +58,11 @@ def _onnx_runner(path:Path, low_memory:bool=False):
     opts.enable_mem_pattern = False
     opts.enable_cpu_mem_arena = not low_memory
     sess = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
-    names, inp = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name
-    gated = 'maps' in {i.name for i in sess.get_inputs()}  # files exported before the gate compute the maps every time
-    def run(x:np.ndarray, maps:bool=False):
-        out = sess.run(names if maps else names[:1], {inp: x, **({'maps': np.array(maps)} if gated else {})})
+    names, inp, inputs = [o.name for o in sess.get_outputs()], sess.get_inputs()[0].name, {i.name for i in sess.get_inputs()}
+    gated = 'maps' in inputs  # files exported before the gate compute the maps every time
+    def run(x:np.ndarray, maps:bool=False, yam:np.ndarray|None=None):
+        feed = {inp: x, **({'maps': np.array(maps)} if gated else {}), **({'yamnet': yam} if 'yamnet' in inputs else {})}
+        out = sess.run(names if maps else names[:1], feed)
         return out[0], dict(zip(names[1:], out[1:])) if maps else {}
     return run
 
@@ -74,11 +75,11 @@ def _torch_runner(path:Path, device:str):
         from sonicsight.export import ProbsAndMaps
     learn = load_learner_quietly(path, cpu=device=='cpu')
     net = ProbsAndMaps(learn.model.float().eval().to(device))
-    def run(x:np.ndarray, maps:bool=False):
+    def run(x:np.ndarray, maps:bool=False, yam:np.ndarray|None=None):
         with torch.inference_mode():
-            x = torch.from_numpy(x).to(device)
-            if not maps: return net.probs(x).cpu().numpy(), {}
-            out = [t.float().cpu().numpy() for t in net(x)]
+            x, yam = torch.from_numpy(x).to(device), None if yam is None else torch.from_numpy(yam).to(device)
+            if not maps: return net.probs(x, yam).cpu().numpy(), {}
+            out = [t.float().cpu().numpy() for t in net(x, yam)]
         return out[0], dict(zip(net.output_names[1:], out[1:]))
     return run, list(learn.dls.vocab)
 
@@ -112,6 +113,7 @@ class Classifier:
         self.known = [i for i,c in enumerate(self.classes) if c!=BACKGROUND]
         self.threshold = float(self.card.get('uncertain_below', 0.0))
         self.name = self.card.get('name', self.path.stem)
+        self.hears_yamnet = 'yamnet' in self.card.get('inputs', [])  # a YAMNet member: its own input from the same windows (`yamnet_logmel`)
 
     def __repr__(self): return f"Classifier({self.name!r}, {len(self.known)} classes, {self.cfg.sample_rate} Hz, {self.cfg.clip_seconds} s, {self.runtime})"
 
@@ -119,8 +121,13 @@ class Classifier:
 @patch
 def _probs(self:Classifier, windows, batch_size:int=32)->np.ndarray:
     "Class probabilities of audio windows (any iterable), `batch_size` at a time: a long file never holds all its spectrograms at once"
-    return np.concatenate([self._run(self._scaled(np.stack([model_input(w, self.cfg) for w in chunk])))[0]
+    return np.concatenate([self._run(self._scaled(np.stack([model_input(w, self.cfg) for w in chunk])), yam=self._yamnet_input(chunk))[0]
                            for chunk in chunked(windows, batch_size)])
+
+@patch
+def _yamnet_input(self:Classifier, windows)->np.ndarray|None:
+    "YAMNet's input (`yamnet_logmel`) of audio windows, for a model with a YAMNet member; else None"
+    return np.stack([yamnet_logmel(w) for w in windows]) if self.hears_yamnet else None
 
 @patch
 def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:
@@ -213,7 +220,7 @@ def analyze(self:Classifier, src, top_k:int=5, threshold:float|None=None, name:s
     best = int(np.argmax(probs[:, top]))  # the window that shows it most clearly
     win = fix_length(y, self.cfg.clip_samples, int(round(starts[best]*self.cfg.sample_rate)))
     S = log_mel(win, self.cfg)
-    _, maps = self._run(self._scaled(spec_to_array(S, self.cfg)[None]), maps=True)
+    _, maps = self._run(self._scaled(spec_to_array(S, self.cfg)[None]), maps=True, yam=self._yamnet_input([win]))
     cam = maps.pop('cam', None)  # ONNX files exported before class maps existed have none
     res['visualization'] = {n: _grid(_pool_to(a[0]), 2) for n,a in maps.items()}
     if cam is not None: res['class_activation'] = {'class': self.classes[top], **_grid(cam[0, top], 3)}

@@ -14,9 +14,10 @@ from PIL import Image
 from .audio import AudioConfig, AudioDecodeError, load_audio, fix_length, frame_windows, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies', 'power_spectrogram', 'log_mel',
-           'keep_freed_memory', 'spec_to_array', 'model_input', 'png_bytes', 'file_to_images', 'png_names',
-           'write_whole', 'render_file', 'existing_pngs', 'is_up_to_date', 'render_many']
+__all__ = ['YAMNET_SR', 'YAMNET_BANDS', 'CONFIG_STAMP', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'mel_frequencies',
+           'power_spectrogram', 'log_mel', 'keep_freed_memory', 'spec_to_array', 'model_input', 'yamnet_filterbank',
+           'yamnet_frames', 'yamnet_logmel', 'png_bytes', 'file_to_images', 'png_names', 'write_whole', 'render_file',
+           'existing_pngs', 'is_up_to_date', 'render_many']
 
 # %% ../nbs/01_spectrogram.ipynb #bf733c23
 def hz_to_mel(f):
@@ -92,6 +93,32 @@ def spec_to_array(S_db:np.ndarray, cfg:AudioConfig)->np.ndarray:
 def model_input(y:np.ndarray, cfg:AudioConfig)->np.ndarray:
     "The uint8 log-mel image of `y` the model sees: what the PNG cache stores and inference computes"
     return spec_to_array(log_mel(y, cfg), cfg)
+
+# %% ../nbs/01_spectrogram.ipynb #63528005
+YAMNET_SR, YAMNET_BANDS = 16_000, 64
+
+@lru_cache(maxsize=1)
+def yamnet_filterbank()->np.ndarray:
+    "YAMNet's mel matrix (257 FFT bins, 64 bands): HTK mel, 125-7500 Hz, triangles in mel, no DC, as TensorFlow's `linear_to_mel_weight_matrix`"
+    mel = lambda f: 1127.0*np.log1p(np.asarray(f, np.float64)/700.0)
+    bins = mel(np.linspace(0, YAMNET_SR/2, 257)[1:])[:,None]
+    edges = np.linspace(mel(125.0), mel(7500.0), YAMNET_BANDS+2)
+    lower, centre, upper = edges[:-2], edges[1:-1], edges[2:]
+    w = np.maximum(0, np.minimum((bins-lower)/(centre-lower), (upper-bins)/(upper-centre)))
+    return np.vstack([np.zeros((1, YAMNET_BANDS)), w]).astype(np.float32)
+
+def yamnet_frames(n_samples:int)->int:
+    "How many 10 ms frames `yamnet_logmel` makes of `n_samples` samples"
+    return 1 + (max(n_samples, 400)-400)//160
+
+def yamnet_logmel(y:np.ndarray)->np.ndarray:
+    "YAMNet's input for samples `y` at 16 kHz: log(mel magnitude + 0.001) of 25 ms Hann windows every 10 ms, (frames, 64) float32"
+    y = np.asarray(y, np.float32)
+    if len(y)<400: y = np.pad(y, (0, 400-len(y)))
+    n = yamnet_frames(len(y))
+    frames = np.lib.stride_tricks.as_strided(y, (n, 400), (y.strides[0]*160, y.strides[0]))
+    mag = np.abs(scipy.fft.rfft(frames*_hann(400), n=512, axis=1))
+    return np.log(mag @ yamnet_filterbank() + 0.001).astype(np.float32)
 
 # %% ../nbs/01_spectrogram.ipynb #53be5784
 def _png_chunk(tag:bytes, data:bytes)->bytes:

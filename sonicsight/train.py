@@ -26,8 +26,9 @@ __all__ = ['WHEEL_WEIGHTS', 'TimeShift', 'StretchShift', 'RecordingConditions', 
            'SpecBody', 'create_model', 'split_body_head', 'CPUBFloat16', 'has_depthwise_convs', 'speed_callbacks',
            'load_learner_quietly', 'MixUpAll', 'make_learner', 'init_distributed', 'is_main', 'from_main', 'rng_state',
            'set_rng_state', 'ResumeCheckpoint', 'resume_from', 'fit_one_cycle_from', 'read_history', 'SWA',
-           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'tie_clips', 'Ensemble',
-           'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss', 'DistillOffline']
+           'fit_swa_from', 'train', 'weighted_mean', 'mean_softmax', 'time_rolls', 'tie_clips', 'hears_yamnet',
+           'Ensemble', 'Renormalize', 'normalize_stats', 'load_teacher', 'kd_term', 'Distill', 'DistilLoss',
+           'DistillOffline']
 
 # %% ../nbs/03_train.ipynb #9bc0f303
 class TimeShift(Transform):
@@ -583,6 +584,10 @@ def tie_clips(agree:Tensor)->Tensor:
     "The indices of the clips where a cascade's first members name different classes (`agree`: one bool a clip): the only ones the rest run on"
     return (~agree).nonzero()[:, 0]
 
+def hears_yamnet(m:nn.Module)->bool:
+    "Whether ensemble member `m` takes YAMNet's input (`sonicsight.yamnet.YAMNetHead`) instead of the spectrogram"
+    return getattr(m, 'input_name', None)=='yamnet'
+
 class Ensemble(nn.Module):
     "Several fastai models as one: the log of the (weighted) mean of their class probabilities (so a softmax gives the mean back), over `shifts` time rolls of the input"
     shifts, weights, cascade = 1, None, None  # learners exported before these unpickle without them: one view, an even mean, every member
@@ -592,6 +597,7 @@ class Ensemble(nn.Module):
         super().__init__(); self.members, self.shifts = nn.ModuleList(models), shifts
         if weights is not None and len(weights)!=len(models): raise ValueError(f"{len(weights)} weights for {len(models)} members")
         if cascade is not None and not 2<=cascade<len(models): raise ValueError(f"cascade {cascade}: the members that answer first are at least 2 and fewer than all {len(models)}")
+        if shifts>1 and any(hears_yamnet(m) for m in models): raise ValueError("time shifts roll the spectrogram: a YAMNet member hears each window once")
         self.weights, self.cascade = None if weights is None else [float(w) for w in weights], cascade
     def views(self, x)->Tensor:
         "`x` and its time rolls as one batch: the rolls of each clip go through a member together"
@@ -599,10 +605,15 @@ class Ensemble(nn.Module):
     def per_view(self, out:Tensor)->list:
         "A member's output for `views(x)`, split into one tensor per view"
         return out.unflatten(0, (self.shifts, -1)).unbind(0) if self.shifts>1 else [out]  # one view: no reshape in the graph
-    def logits(self, x)->list:
-        "Each member's logits for each time roll of `x`: what `mean` averages"
+    def answer(self, m:nn.Module, xs:Tensor, aux:Tensor|None=None)->Tensor:
+        "Member `m`'s logits: of the spectrogram views `xs`, or, for a YAMNet member, of YAMNet's input `aux` (see `hears_yamnet`)"
+        if not hears_yamnet(m): return m(xs)
+        if aux is None: raise ValueError("this ensemble has a YAMNet member: it needs `yamnet_logmel` windows beside the spectrograms")
+        return m(aux)
+    def logits(self, x, aux=None)->list:
+        "Each member's logits for each time roll of `x` (`aux`: YAMNet's input, for a YAMNet member): what `mean` averages"
         xs = self.views(x)
-        return [l for m in self.members for l in self.per_view(m(xs))]
+        return [l for m in self.members for l in self.per_view(self.answer(m, xs, aux))]
     def mean(self, logits:list)->Tensor:
         "The mean class probabilities of `logits`, listed as `logits` lists them (each member's rolls in turn), weighted by `weights`"
         return mean_softmax(logits, None if self.weights is None else [w for w in self.weights for _ in range(self.shifts)])
@@ -616,16 +627,16 @@ class Ensemble(nn.Module):
     def joined(self, probs:list)->Tensor:
         "The (weighted) mean of every member's class probabilities: a cascade's answer where its first members disagree"
         return weighted_mean(probs, self.weights)
-    def probs(self, x)->Tensor:
+    def probs(self, x, aux=None)->Tensor:
         "The (weighted) mean class probabilities of `x`; with `cascade`, of the first members alone for the clips where they agree"
-        if not self.cascade: return self.mean(self.logits(x))
+        if not self.cascade: return self.mean(self.logits(x, aux))
         xs, k = self.views(x), self.cascade
-        first = [self.view_probs(m(xs)) for m in self.members[:k]]
+        first = [self.view_probs(self.answer(m, xs, aux)) for m in self.members[:k]]
         head, agree = self.first_answer(first)
         if agree.all(): return head  # the rest never run
-        ties = tie_clips(agree); xt = self.views(x[ties])  # the rest run on those clips alone
-        return head.index_copy(0, ties, self.joined([*(p[ties] for p in first), *(self.view_probs(m(xt)) for m in self.members[k:])]))
-    def forward(self, x): return self.probs(x).log()
+        ties = tie_clips(agree); xt, at = self.views(x[ties]), None if aux is None else aux[ties]  # the rest run on those clips alone
+        return head.index_copy(0, ties, self.joined([*(p[ties] for p in first), *(self.view_probs(self.answer(m, xt, at)) for m in self.members[k:])]))
+    def forward(self, x, aux=None): return self.probs(x, aux).log()
 
 # %% ../nbs/03_train.ipynb #3b682988
 class Renormalize(nn.Module):
