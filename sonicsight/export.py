@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastai.vision.all import Learner, TrainEvalCallback, Recorder, TimmBody, L, first, set_seed, trainable_params
 from .audio import AudioConfig, OTHER
 from .data import sha256_file
-from .spectrogram import YAMNET_SR, YAMNET_BANDS, yamnet_frames
+from .spectrogram import YAMNET_SR
 from .train import SpecBody, Ensemble, tie_clips, hears_yamnet, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
@@ -237,7 +237,7 @@ def _int8(model_proto, calibration:np.ndarray):
 def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
                 calibration:np.ndarray|None=None, # Normalised training inputs (N, 1, n_mels, n_frames): store int8, calibrated on them
                )->Path:
-    "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames), `yamnet` (batch, frames, 64: `yamnet_logmel`) if a member is YAMNet, and `maps` (bool: false, the probabilities alone)"
+    "Write `ProbsAndMaps(model)` to `path` as ONNX, inputs `spectrogram` (batch, 1, n_mels, n_frames), `yamnet` (batch, samples: the window's audio) if a member is YAMNet, and `maps` (bool: false, the probabilities alone)"
     import onnx, contextlib, io
     path = Path(path)
     net = ProbsAndMaps(deepcopy(model).float().eval().to(memory_format=torch.contiguous_format))
@@ -246,7 +246,7 @@ def export_onnx(model:nn.Module, path, cfg:AudioConfig, half:bool=True,
     args, names, dims = (torch.zeros(2, 1, cfg.n_mels, cfg.n_frames),), ['spectrogram'], {'x': {0: batch}}
     if any(hears_yamnet(m) for m in net.model.members):
         if cfg.sample_rate!=YAMNET_SR or calibration is not None: raise ValueError(f"a YAMNet member hears {YAMNET_SR} Hz audio, in float (no int8 twin)")
-        args, names, dims = (*args, torch.zeros(2, yamnet_frames(cfg.clip_samples), YAMNET_BANDS)), [*names, 'yamnet'], {**dims, 'aux': {0: batch}}
+        args, names, dims = (*args, torch.zeros(2, cfg.clip_samples)), [*names, 'yamnet'], {**dims, 'aux': {0: batch}}
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter('ignore')
         # a cascade's graph is not optimised here: merging the tie-breakers' work for the answer with their work for the maps would leave nothing to gate

@@ -11,7 +11,7 @@ from fastcore.basics import patch, chunked
 from pathlib import Path
 import numpy as np
 from .audio import AudioConfig, AudioDecodeError, load_audio, frame_windows, fix_length, OTHER
-from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies, yamnet_logmel
+from .spectrogram import log_mel, spec_to_array, model_input, mel_frequencies
 
 # %% auto #0
 __all__ = ['MODELS_DIR', 'SHIPPED', 'UNCERTAIN', 'EXAMPLES_DIR', 'EXAMPLES', 'BACKGROUND', 'model_path', 'example_clips',
@@ -113,7 +113,7 @@ class Classifier:
         self.known = [i for i,c in enumerate(self.classes) if c!=BACKGROUND]
         self.threshold = float(self.card.get('uncertain_below', 0.0))
         self.name = self.card.get('name', self.path.stem)
-        self.hears_yamnet = 'yamnet' in self.card.get('inputs', [])  # a YAMNet member: its own input from the same windows (`yamnet_logmel`)
+        self.hears_yamnet = 'yamnet' in self.card.get('inputs', [])  # a YAMNet member: the windows' samples as a second input
 
     def __repr__(self): return f"Classifier({self.name!r}, {len(self.known)} classes, {self.cfg.sample_rate} Hz, {self.cfg.clip_seconds} s, {self.runtime})"
 
@@ -126,8 +126,8 @@ def _probs(self:Classifier, windows, batch_size:int=32)->np.ndarray:
 
 @patch
 def _yamnet_input(self:Classifier, windows)->np.ndarray|None:
-    "YAMNet's input (`yamnet_logmel`) of audio windows, for a model with a YAMNet member; else None"
-    return np.stack([yamnet_logmel(w) for w in windows]) if self.hears_yamnet else None
+    "What a YAMNet member hears of audio windows, for a model with one: their samples (it computes `yamnet_logmel` itself, only where it joins); else None"
+    return np.stack(windows).astype(np.float32) if self.hears_yamnet else None
 
 @patch
 def _scaled(self:Classifier, images:np.ndarray)->np.ndarray:

@@ -608,7 +608,7 @@ class Ensemble(nn.Module):
     def answer(self, m:nn.Module, xs:Tensor, aux:Tensor|None=None)->Tensor:
         "Member `m`'s logits: of the spectrogram views `xs`, or, for a YAMNet member, of YAMNet's input `aux` (see `hears_yamnet`)"
         if not hears_yamnet(m): return m(xs)
-        if aux is None: raise ValueError("this ensemble has a YAMNet member: it needs `yamnet_logmel` windows beside the spectrograms")
+        if aux is None: raise ValueError("this ensemble has a YAMNet member: it needs the windows' samples beside the spectrograms")
         return m(aux)
     def logits(self, x, aux=None)->list:
         "Each member's logits for each time roll of `x` (`aux`: YAMNet's input, for a YAMNet member): what `mean` averages"

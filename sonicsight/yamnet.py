@@ -12,7 +12,7 @@ import numpy as np, torch
 from torch import nn
 import torch.nn.functional as F
 from .data import sha256_file
-from .spectrogram import yamnet_logmel, YAMNET_BANDS
+from .spectrogram import yamnet_logmel, yamnet_filterbank, YAMNET_BANDS
 from .train import PretrainedWeightsUnavailable, tensors_sha256
 
 # %% auto #0
@@ -104,16 +104,27 @@ def yamnet_weights(weights_file=None)->tuple[dict,dict]:
                 'file': p.name, 'sha256': sha256_file(p), 'tensors_sha256': tensors_sha256(sd)}
 
 # %% ../nbs/03c_yamnet.ipynb #eab10f8c
+def _windowed_dft()->np.ndarray:
+    "(400, 514): a 25 ms frame times the Hann window, then the real and imaginary parts of its 512-point DFT's 257 bins"
+    n, k = np.arange(400)[:,None], np.arange(257)[None]
+    w = (0.5 - 0.5*np.cos(2*np.pi*np.arange(400)/400))[:,None]
+    return np.hstack([w*np.cos(2*np.pi*n*k/512), -w*np.sin(2*np.pi*n*k/512)]).astype(np.float32)
+
 class YAMNetHead(nn.Module):
-    "A classifier on YAMNet's frozen embeddings: standardised, then one linear layer; it takes `yamnet_logmel` windows, not the model-input image"
+    "A classifier on YAMNet's frozen embeddings: standardised, then one linear layer. It takes a window's samples at 16 kHz, not the model-input image, and computes YAMNet's front end itself, so that a cascade computes it only for the clips where the head joins"
     input_name = 'yamnet'  # what `Ensemble` and the ONNX twin feed it
     def __init__(self, yamnet:YAMNet, mean, std, weight, bias):
         super().__init__(); self.yamnet = yamnet.eval().requires_grad_(False)
         self.register_buffer('mean', torch.as_tensor(mean, dtype=torch.float32)); self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32))
+        self.register_buffer('dft', torch.from_numpy(_windowed_dft())); self.register_buffer('mel', torch.from_numpy(yamnet_filterbank()))
         self.fc = nn.Linear(*np.shape(weight)[::-1]); self.fc.weight.data, self.fc.bias.data = torch.as_tensor(weight).float(), torch.as_tensor(bias).float()
-    def forward(self, logmel:torch.Tensor)->torch.Tensor:
-        "Class logits of windows (batch, frames, 64)"
-        return self.fc((self.yamnet.embed(logmel) - self.mean)/self.std)
+    def logmel(self, wave:torch.Tensor)->torch.Tensor:
+        "`yamnet_logmel` in torch, for windows (batch, samples): (batch, frames, 64)"
+        spec = F.conv1d(wave[:,None], self.dft.T[:,None], stride=160).transpose(1, 2)  # the windowed DFT of every frame as one convolution
+        return torch.log(torch.sqrt(spec[..., :257]**2 + spec[..., 257:]**2) @ self.mel + 0.001)
+    def forward(self, wave:torch.Tensor)->torch.Tensor:
+        "Class logits of windows (batch, samples) at 16 kHz"
+        return self.fc((self.yamnet.embed(self.logmel(wave)) - self.mean)/self.std)
 
 def yamnet_embeddings(yamnet:YAMNet, logmels, bs:int=64)->np.ndarray:
     "Embeddings (mean and max of the patches) of many `yamnet_logmel` windows of one length"
@@ -124,7 +135,7 @@ def fit_yamnet_head(yamnet:YAMNet, feats:np.ndarray, labels, vocab:list, C:float
     "Fit a multinomial logistic regression (inverse regularisation `C`) on standardised embeddings `feats`; classes in `vocab`'s order"
     from sklearn.linear_model import LogisticRegression
     if set(labels)!=set(vocab): raise ValueError(f"labels and vocab differ: {sorted(set(labels)^set(vocab))[:5]}")
-    mean, std = feats.mean(0), feats.std(0) + 1e-6
+    mean, std = feats.mean(0), np.maximum(feats.std(0), 1e-3)  # a unit that hardly varies in training would turn rounding into large values
     clf = LogisticRegression(C=C, max_iter=5000).fit((feats-mean)/std, np.asarray(labels))
     coef, bias = clf.coef_, clf.intercept_
     if len(coef)==1: coef, bias = np.vstack([np.zeros_like(coef), coef]), np.r_[0, bias]  # two classes: one logit, the first class's at 0
