@@ -188,7 +188,7 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--resume', action='store_true'); s.add_argument('--run-dir'); s.add_argument('--out')
     s.add_argument('--esc50', help='ESC-50 folder'); s.add_argument('--cats-dogs', help='Audio Cats and Dogs folder'); s.set_defaults(func=cmd_train)
     s = sub.add_parser('ensemble', help='join exported learners (same classes and audio) into one model that averages them')
-    s.add_argument('pkls', nargs='+', metavar='PKL', help="in order: `analyze` shows the first one's feature maps, and with --cascade K the first K answer first"); s.add_argument('--out', required=True)
+    s.add_argument('pkls', nargs='+', metavar='PKL', help="exported learners, or YAMNet heads (scripts/esc50_yamnet.py), in order: `analyze` shows the first one's feature maps, and with --cascade K the first K answer first"); s.add_argument('--out', required=True)
     s.add_argument('--shifts', type=int, default=1, metavar='K', help='test-time shifts: average each network over K circular time rolls of the clip (the clip and K-1 rolls; K times the work)')
     s.add_argument('--member-weights', type=float, nargs='+', metavar='W', help='a weighted mean: one weight per learner, in order, any scale (default an even mean)')
     s.add_argument('--cascade', type=int, metavar='K', help='the first K learners answer alone where they agree on the top class; the others run only to break their ties')

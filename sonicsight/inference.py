@@ -45,7 +45,7 @@ def pretty(name:str)->str:
 
 # %% ../nbs/04_inference.ipynb #442bc286
 def _onnx_runner(path:Path, low_memory:bool=False):
-    "Run an exported `ProbsAndMaps` ONNX file: `(x, maps, yam) -> (probs, {name: maps})`; `yam`: YAMNet's input, for a model with a YAMNet member"
+    "Run an exported `ProbsAndMaps` ONNX file: `(x, maps, yam) -> (probs, {name: maps})`; `yam`: the windows' samples, for a model with a YAMNet member"
     import onnxruntime as ort
     opts = ort.SessionOptions()
     # no busy-waiting threads between runs: a server answering requests side by side has no cores to spare for spinning

@@ -585,7 +585,7 @@ def tie_clips(agree:Tensor)->Tensor:
     return (~agree).nonzero()[:, 0]
 
 def hears_yamnet(m:nn.Module)->bool:
-    "Whether ensemble member `m` takes YAMNet's input (`sonicsight.yamnet.YAMNetHead`) instead of the spectrogram"
+    "Whether ensemble member `m` hears the windows' samples (a `sonicsight.yamnet.YAMNetHead`) instead of the spectrogram"
     return getattr(m, 'input_name', None)=='yamnet'
 
 class Ensemble(nn.Module):
@@ -606,12 +606,12 @@ class Ensemble(nn.Module):
         "A member's output for `views(x)`, split into one tensor per view"
         return out.unflatten(0, (self.shifts, -1)).unbind(0) if self.shifts>1 else [out]  # one view: no reshape in the graph
     def answer(self, m:nn.Module, xs:Tensor, aux:Tensor|None=None)->Tensor:
-        "Member `m`'s logits: of the spectrogram views `xs`, or, for a YAMNet member, of YAMNet's input `aux` (see `hears_yamnet`)"
+        "Member `m`'s logits: of the spectrogram views `xs`, or, for a YAMNet member, of the windows' samples `aux` (see `hears_yamnet`)"
         if not hears_yamnet(m): return m(xs)
         if aux is None: raise ValueError("this ensemble has a YAMNet member: it needs the windows' samples beside the spectrograms")
         return m(aux)
     def logits(self, x, aux=None)->list:
-        "Each member's logits for each time roll of `x` (`aux`: YAMNet's input, for a YAMNet member): what `mean` averages"
+        "Each member's logits for each time roll of `x` (`aux`: the windows' samples, for a YAMNet member): what `mean` averages"
         xs = self.views(x)
         return [l for m in self.members for l in self.per_view(self.answer(m, xs, aux))]
     def mean(self, logits:list)->Tensor:
