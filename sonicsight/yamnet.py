@@ -62,7 +62,7 @@ def _onnx_from(path:Path, into:Path)->Path:
     return found[0]
 
 def yamnet_state_from_onnx(path)->dict:
-    "YAMNet's weights from an ONNX export of it: the float weights of each convolution, in order (behind fake quantisation, or dequantised from int8)"
+    "YAMNet's weights from an ONNX export of it: the float weights of each convolution, in order (as initializers, or behind fake quantisation)"
     import onnx
     from onnx import numpy_helper
     with tempfile.TemporaryDirectory() as d:
@@ -71,16 +71,10 @@ def yamnet_state_from_onnx(path)->dict:
     made_by = {o: n for n in g.node for o in n.output}
     def value(name):
         if name in init: return init[name].astype(np.float32)
-        n = made_by[name]
-        if n.op_type=='Identity': return value(n.input[0])
-        if n.op_type=='DequantizeLinear' and n.input[0] in made_by and made_by[n.input[0]].op_type=='QuantizeLinear':
+        n = made_by.get(name)
+        if n is not None and n.op_type=='DequantizeLinear' and n.input[0] in made_by and made_by[n.input[0]].op_type=='QuantizeLinear':
             return value(made_by[n.input[0]].input[0])  # fake quantisation: the float weights before it
-        if n.op_type=='DequantizeLinear':
-            q, scale = init[n.input[0]].astype(np.float32), init[n.input[1]]
-            zp = init[n.input[2]].astype(np.float32) if len(n.input)>2 else 0
-            shape = [-1]+[1]*(q.ndim-1) if np.ndim(scale) else []
-            return (q - np.reshape(zp, shape))*np.reshape(scale, shape)
-        raise ValueError(f"cannot read the weights {name!r} (made by {n.op_type})")
+        raise ValueError(f"cannot read the weights {name!r} ({n.op_type if n else 'no such value'})")
     convs = [n for n in g.node if n.op_type=='Conv']
     keys = [k for k in YAMNet().state_dict()]
     if len(convs)*2!=len(keys): raise ValueError(f"{path}: {len(convs)} convolutions, YAMNet has {len(keys)//2}")
