@@ -2,7 +2,7 @@
 import re, subprocess, sys
 from conftest import ROOT
 
-ORDER = ['audio', 'spectrogram', 'data', 'train', 'export', 'recipes', 'inference', 'archive', 'viz', 'evaluate', 'space', 'cli']  # the notebooks' order
+ORDER = ['audio', 'spectrogram', 'data', 'train', 'export', 'recipes', 'yamnet', 'inference', 'archive', 'viz', 'evaluate', 'space', 'cli']  # the notebooks' order
 
 def test_modules_import_only_from_earlier_ones():
     mods = sorted(p.stem for p in (ROOT/'sonicsight').glob('*.py') if not p.stem.startswith('_'))
