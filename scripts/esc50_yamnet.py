@@ -16,8 +16,12 @@ from sonicsight.data import esc50_items
 from sonicsight.spectrogram import yamnet_logmel
 from sonicsight.yamnet import YAMNet, yamnet_weights, yamnet_embeddings, fit_yamnet_head, save_yamnet_head
 
+def clips(paths, cfg:AudioConfig)->list:
+    "Each clip's samples, one window long"
+    return [fix_length(load_audio(p, cfg.sample_rate), cfg.clip_samples) for p in paths]
+
 def embeddings(yam, paths, cfg:AudioConfig)->np.ndarray:
-    return yamnet_embeddings(yam, [yamnet_logmel(fix_length(load_audio(p, cfg.sample_rate), cfg.clip_samples)) for p in paths])
+    return yamnet_embeddings(yam, [yamnet_logmel(y) for y in clips(paths, cfg)])
 
 if __name__=='__main__':
     a = argparse.ArgumentParser(description=__doc__)
@@ -40,12 +44,13 @@ if __name__=='__main__':
     if args.valid:
         import torch
         va = items[items.fold==args.valid]
-        X = torch.from_numpy(np.stack([yamnet_logmel(fix_length(load_audio(p, cfg.sample_rate), cfg.clip_samples)) for p in va.path]))
+        X = torch.from_numpy(np.stack(clips(va.path, cfg)))  # the head takes samples and computes YAMNet's front end itself
         with torch.inference_mode(): probs = torch.softmax(head.eval()(X), 1).numpy()
         acc = float((np.array(vocab)[probs.argmax(1)]==va.category.to_numpy()).mean())
         card['validation'] = {f'fold {args.valid} accuracy': acc, 'clips': len(va)}
         print(f'fold {args.valid}: {acc:.4f} ({int(round(acc*len(va)))}/{len(va)})')
         if args.probs:
+            Path(args.probs).parent.mkdir(parents=True, exist_ok=True)
             np.savez(args.probs, png=np.array([Path(f).stem+'.png' for f in va.filename]), label=va.category.to_numpy().astype(str),
                      vocab=np.array(vocab), **{f'probs:{Path(args.out).stem}': probs})
     card['seconds'] = round(time.time()-t0, 1)
