@@ -29,11 +29,11 @@ def yamnet_embed(tables:dict, pngs:list, cfg:AudioConfig)->np.ndarray:
     from sonicsight.audio import load_audio, frame_windows
     from sonicsight.data import data_root
     from sonicsight.spectrogram import yamnet_logmel
-    from sonicsight.yamnet import YAMNet, yamnet_weights, yamnet_embeddings
+    from sonicsight.yamnet import pretrained_yamnet, yamnet_embeddings
     win = {p: w for t in tables.values() for p, w in zip(t.png, t.window)}
     src = {f.stem: f for d in ('esc50', 'cats_dogs') for f in (data_root()/d).rglob('*.flac')}
     stems = [Path(p).stem.rsplit('_w', 1)[0] if Path(p).stem not in src else Path(p).stem for p in pngs]
-    sd, _ = yamnet_weights(); yam = YAMNet(); yam.load_state_dict(sd)
+    yam, _ = pretrained_yamnet()
     windows = {s: list(frame_windows(load_audio(src[s], cfg.sample_rate), cfg, 0.5)[0]) for s in set(stems)}
     return yamnet_embeddings(yam, [yamnet_logmel(windows[s][win[p]]) for s, p in zip(stems, pngs)])
 

