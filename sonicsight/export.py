@@ -19,7 +19,8 @@ from .spectrogram import YAMNET_SR
 from .train import SpecBody, Ensemble, tie_clips, hears_yamnet, load_learner_quietly, make_learner, spec_dls, train, tone_items, normalize_stats
 
 # %% auto #0
-__all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'tiny_tone_model']
+__all__ = ['class_maps', 'ProbsAndMaps', 'export_onnx', 'export_model', 'add_onnx', 'make_ensemble', 'ensemble_members',
+           'tiny_tone_model']
 
 # %% ../nbs/03a_export.ipynb #b0a1c838
 def class_maps(head:nn.Module, feats:Tensor)->Tensor:
@@ -321,7 +322,7 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards (or
     learn.model = Ensemble([(l if y else l.model).float() for l,y in zip(learns, yam)], shifts=shifts, weights=weights, cascade=cascade)
     learn.splitter = trainable_params  # for inference only: one parameter group (`export` builds an optimiser)
     members = [{'file': str(p), 'sha256': sha256_file(p), **{k: c.get(k) for k in
-                ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds')}}
+                ('arch', 'input_scale', 'output_stride', 'input_views', 'weights', 'init', 'distillation', 'schedule', 'lr', 'lr_mult', 'epochs_run', 'seed', 'training_data', 'valid', 'validation', 'command', 'device', 'seconds', 'expert', 'member_of')}}
                for p,c in zip(pkls, cards)]
     learn.arch_name = 'ensemble of ' + ', '.join(sorted({m['arch'] for m in members}))
     learn.input_scale = [c.get('input_scale', 1.0) for c in cards]
@@ -334,6 +335,26 @@ def make_ensemble(pkls:list, # Exported learners you trust, with their cards (or
     card = {**shared, 'members': members, 'test_time_shifts': shifts, 'member_weights': learn.model.weights, 'cascade': cascade,
             **({'inputs': ['spectrogram', 'yamnet']} if any(yam) else {}), **(card or {})}
     return export_model(learn, out, AudioConfig.from_dict(cards[0]['audio']), card, half=half, calibration=calibration)
+
+# %% ../nbs/03a_export.ipynb #ccfd1f30
+def ensemble_members(pkl, # An exported `Ensemble` you trust, with its card
+                     dest)->list[Path]:
+    "Write each network of the ensemble at `pkl` to `dest` as a learner of its own (`memberN.pkl`, no ONNX twin) whose card is the ensemble's shared keys and the member's entry, so that `make_ensemble` can join them again, e.g. beside a new member"
+    pkl, dest = Path(pkl), Path(dest)
+    card, learn = json.loads(pkl.with_suffix('.json').read_text()), load_learner_quietly(pkl)
+    ens = learn.model
+    if not isinstance(ens, Ensemble): raise ValueError(f"{pkl} is not an ensemble")
+    cfg, out = AudioConfig.from_dict(card['audio']), []
+    shared = {k: card[k] for k in ('recipe', 'test', 'augmentation', 'batch_size') if k in card}
+    for i, (m, entry) in enumerate(zip(ens.members, card['members'])):
+        if hears_yamnet(m): raise ValueError(f"member {i} of {pkl} is a YAMNet head: write it with `sonicsight.yamnet.save_yamnet_head`")
+        learn.model, learn.arch_name, learn.weights = m.float(), entry['arch'], entry.get('weights')
+        learn.input_scale, learn.output_stride, learn.input_views = (entry.get(k, d) for k,d in (('input_scale', 1.0), ('output_stride', 32), ('input_views', 1)))
+        keep = {k: v for k,v in entry.items() if k not in ('file', 'sha256') and v is not None}
+        export_model(learn, dest/f'member{i}.pkl', cfg, {**shared, **keep, 'member_of': {'file': pkl.name, 'sha256': card['sha256'], 'member': i,
+                                                                                       'was': {'file': entry['file'], 'sha256': entry['sha256']}}}, onnx=False)
+        out.append(dest/f'member{i}.pkl')
+    return out
 
 # %% ../nbs/03a_export.ipynb #cf8b3151
 def tiny_tone_model(dest, card:dict|None=None, epochs:int=8, seed:int=0)->Path:

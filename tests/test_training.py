@@ -150,6 +150,19 @@ def test_cats_dogs_folds_validate_every_recording_once(esc50_dir, cats_dogs_dir,
     assert recipe_table('cats-dogs', valid='holdout')[1]['validation'] == '15% of the above, grouped by source recording'
     with pytest.raises(ValueError, match='test fold'): recipe_table('esc50', valid='fold5')
 
+def test_audioset_candidates_join_as_the_rule_says(monkeypatch):
+    "scripts/cats_dogs_audioset.py: the ten candidates of session 29's rule, the weighted mean with the expert's `other` logit, and the product that leaves p(other) alone"
+    from scipy.special import softmax
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1]/'scripts'))
+    script = runpy.run_path(str(Path(__file__).parents[1]/'scripts'/'cats_dogs_audioset.py'))
+    assert len(script['CANDIDATES']) == 10
+    p, z = np.array([[.2, .3, .5], [.7, .2, .1]]), np.array([[1., 3., 0.], [-2., 2., 0.]])  # cat, dog, other
+    np.testing.assert_allclose(script['join'](p, z, 2, 'mean', 1/3, -1), 2/3*p + 1/3*softmax(np.array([[1, 3, -1], [-2, 2, -1]]), 1))
+    j = script['join'](p, z, 2, 'product', 1, None)
+    np.testing.assert_allclose(j[:, 2], p[:, 2]); np.testing.assert_allclose(j.sum(1), 1)
+    np.testing.assert_allclose(j[:, 1]/j[:, 0], p[:, 1]/p[:, 0]*np.exp(z[:, 1] - z[:, 0]))  # the odds of dog to cat times AudioSet's
+    assert script['join'](p, z, 2, 'product', 1, None)[1].argmax() == 1  # a cat of the network's, AudioSet sure of a dog
+
 def test_holdout_scores_rebuild_the_validation_fold(esc50_dir, cats_dogs_dir, cd_cache, tmp_path, monkeypatch):
     "scripts/cats_dogs_holdouts.py scores a cats-dogs run on the very fold it validated on (its card's size and accuracy come back), an ensemble of runs on their shared fold, and refuses a model with no validation set"
     from sonicsight.export import make_ensemble
