@@ -4,7 +4,7 @@ For each of five runs of one recipe on the grouped folds (`sonicsight train cats
 for its validation windows, and for the same windows the logits of the zero-shot expert `sonicsight.yamnet.YAMNetAudioSet`
 (z_cat and z_dog: AudioSet's Cat and Dog subtrees at their surest patch; nothing fitted on our recordings). The
 candidates join the two:
-- `mean w t`: (1 - w)·p + w·softmax(z_cat, z_dog, t), the weighted mean that `sonicsight ensemble --weights` computes;
+- `mean w t`: (1 - w)·p + w·softmax(z_cat, z_dog, t), the weighted mean that `sonicsight ensemble --member-weights` computes;
 - `product w`: p(cat) and p(dog) times softmax(z_cat, z_dog)**w, renormalised to p(cat) + p(dog); p(other) untouched.
 Each is scored by recording (the mean of its windows, as `predict` answers) on each fold: the mean recall of cat, dog and
 `other`, then the mean over the folds. The nested score answers each fold with the candidate best on the other four.
@@ -44,7 +44,7 @@ def join(p:np.ndarray, z:np.ndarray, o:int, kind:str, w:float, t:float|None)->np
 def write_expert(out, rest:float, like='cats-dogs', hop:int=YAMNET_HOP)->dict:
     "Write the zero-shot expert for the classes and audio of the model `like` to `out`, with its card"
     from sonicsight.inference import load_model
-    from sonicsight.yamnet import save_yamnet_head, AUDIOSET_GROUPS
+    from sonicsight.yamnet import save_yamnet_head
     card = load_model(like).card
     ex, about = audioset_expert(card['classes'], rest=rest, hop=hop)
     return save_yamnet_head(ex, out, {'classes': card['classes'], 'audio': card['audio'], 'weights': about, 'training_data': 'none: zero-shot',
