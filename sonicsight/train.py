@@ -585,7 +585,7 @@ def tie_clips(agree:Tensor)->Tensor:
     return (~agree).nonzero()[:, 0]
 
 def hears_yamnet(m:nn.Module)->bool:
-    "Whether ensemble member `m` hears the windows' samples (a `sonicsight.yamnet.YAMNetHead`) instead of the spectrogram"
+    "Whether ensemble member `m` hears the windows' samples (a `sonicsight.yamnet.YAMNetEars`: a `YAMNetHead` or a `YAMNetAudioSet`) instead of the spectrogram"
     return getattr(m, 'input_name', None)=='yamnet'
 
 class Ensemble(nn.Module):
